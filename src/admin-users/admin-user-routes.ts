@@ -1,0 +1,95 @@
+import { randomUUID } from "node:crypto";
+import type { Router } from "express";
+import { z } from "zod";
+import type { EntityManager } from "typeorm";
+import type { AppDeps } from "../app-deps";
+import { auditedChange } from "../audit/audited-change";
+import { hashSecret } from "../auth/password";
+import { securedRouter } from "../auth/secured-router";
+import { adminActor } from "../http/request-context";
+import { problems } from "../http/problem";
+import { parse } from "../http/validate";
+import { idParam } from "../http/params";
+import { AdminUserEntity, ROLES, type AdminUser, type Role } from "./admin-user.entity";
+
+const password = z.string().min(12, "must be at least 12 characters").max(1024);
+const roles = z.array(z.enum(ROLES)).min(1).max(ROLES.length).refine((list) => new Set(list).size === list.length, "must not repeat a role");
+const createSchema = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, "3-64 letters, digits or . _ @ -"),
+  password,
+  roles,
+});
+const updateSchema = z.strictObject({ password: password.optional(), roles: roles.optional() })
+  .refine((body) => body.password !== undefined || body.roles !== undefined, "give a password or roles to change");
+
+export function publicUser(user: AdminUser): Omit<AdminUser, "passwordHash"> {
+  const { passwordHash: _hidden, ...rest } = user;
+  return rest;
+}
+
+/** Refuses a change that would leave nobody able to manage admin users. */
+async function assertUserAdminRemains(manager: EntityManager, changingId: string, keepsRole: boolean): Promise<void> {
+  if (keepsRole) return;
+  const others = (await manager.find(AdminUserEntity)).filter((user) => user.id !== changingId && user.roles.includes("user_admin"));
+  if (others.length === 0) throw problems.conflict("At least one user must keep the user_admin role");
+}
+
+async function findUser(manager: EntityManager, id: string): Promise<AdminUser> {
+  const user = await manager.findOneBy(AdminUserEntity, { id });
+  if (!user) throw problems.notFound("No such admin user");
+  return user;
+}
+
+/** Admin users: `user_admin` only. */
+export function adminUserRoutes(deps: AppDeps): Router {
+  const routes = securedRouter(deps.authenticateAdmin);
+  const USER_ADMIN: [Role] = ["user_admin"];
+
+  routes.post("/v1/admin/users", USER_ADMIN, async (req, res) => {
+    const body = parse(createSchema, req.body);
+    const passwordHash = await hashSecret(body.password);
+    const user = await auditedChange(deps, req, async (manager) => {
+      if (await manager.findOneBy(AdminUserEntity, { username: body.username })) throw problems.conflict("That username is taken");
+      const now = deps.clock().toISOString();
+      const created: AdminUser = { id: randomUUID(), username: body.username, passwordHash, roles: body.roles, createdAt: now, updatedAt: now };
+      await manager.insert(AdminUserEntity, created);
+      return created;
+    }, (created) => ({ action: "user.create", status: 201, detail: { userId: created.id, roles: created.roles } }));
+    res.status(201).location(`/v1/admin/users/${user.id}`).json(publicUser(user));
+  });
+
+  routes.get("/v1/admin/users", USER_ADMIN, async (_req, res) => {
+    const users = await deps.dataSource.getRepository(AdminUserEntity).find({ order: { username: "ASC" } });
+    res.json({ items: users.map(publicUser) });
+  });
+
+  routes.get("/v1/admin/users/:id", USER_ADMIN, async (req, res) => {
+    res.json(publicUser(await findUser(deps.dataSource.manager, idParam(req))));
+  });
+
+  routes.patch("/v1/admin/users/:id", USER_ADMIN, async (req, res) => {
+    const id = idParam(req);
+    const body = parse(updateSchema, req.body);
+    const passwordHash = body.password ? await hashSecret(body.password) : undefined;
+    const user = await auditedChange(deps, req, async (manager) => {
+      const existing = await findUser(manager, id);
+      if (body.roles) await assertUserAdminRemains(manager, id, body.roles.includes("user_admin"));
+      const changes = { ...(body.roles ? { roles: body.roles } : {}), ...(passwordHash ? { passwordHash } : {}), updatedAt: deps.clock().toISOString() };
+      await manager.update(AdminUserEntity, { id }, changes);
+      return { ...existing, ...changes };
+    }, (updated) => ({ action: "user.update", detail: { userId: updated.id, roles: updated.roles, passwordChanged: Boolean(passwordHash) } }));
+    res.json(publicUser(user));
+  });
+
+  routes.delete("/v1/admin/users/:id", USER_ADMIN, async (req, res) => {
+    const id = idParam(req);
+    if (id === adminActor(req).id) throw problems.conflict("You cannot delete your own account");
+    await auditedChange(deps, req, async (manager) => {
+      await findUser(manager, id);
+      await assertUserAdminRemains(manager, id, false);
+      await manager.delete(AdminUserEntity, { id });
+    }, () => ({ action: "user.delete", status: 204, detail: { userId: id } }));
+    res.status(204).end();
+  });
+  return routes.router;
+}

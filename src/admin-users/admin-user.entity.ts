@@ -1,0 +1,30 @@
+import { EntitySchema } from "typeorm";
+import { column } from "../db/columns";
+
+export const ROLES = ["user_admin", "crm_admin", "compliance_auditor"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface AdminUser {
+  id: string;
+  username: string;
+  passwordHash: string;
+  roles: Role[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const AdminUserEntity = new EntitySchema<AdminUser>({
+  name: "AdminUser",
+  tableName: "admin_users",
+  columns: {
+    id: column.id(),
+    username: column.str("username", 64),
+    passwordHash: { ...column.str("password_hash", 255), select: false },
+    roles: {
+      ...column.str("roles", 255),
+      transformer: { to: (roles: Role[]) => roles.join(","), from: (value: string) => (value ? value.split(",") : []) },
+    },
+    createdAt: column.at("created_at"),
+    updatedAt: column.at("updated_at"),
+  },
+});

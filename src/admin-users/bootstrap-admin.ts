@@ -1,0 +1,14 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { hashSecret } from "../auth/password";
+import { AdminUserEntity, ROLES } from "./admin-user.entity";
+
+/** Creates the first admin, holding every role, when there is none and a password is configured. */
+export async function bootstrapAdmin(dataSource: DataSource, username: string, password: string | undefined, now: Date): Promise<boolean> {
+  if (!password) return false;
+  const repository = dataSource.getRepository(AdminUserEntity);
+  if ((await repository.count()) > 0) return false;
+  const at = now.toISOString();
+  await repository.insert({ id: randomUUID(), username, passwordHash: await hashSecret(password), roles: [...ROLES], createdAt: at, updatedAt: at });
+  return true;
+}

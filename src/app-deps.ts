@@ -1,0 +1,21 @@
+import type { RequestHandler } from "express";
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import type { AuditLog } from "./audit/audit-log";
+import type { SigningKeys } from "./auth/signing-keys";
+import type { Config } from "./config";
+
+/** Everything a route module may use; built once by `buildApp`. */
+export interface AppDeps {
+  config: Config;
+  dataSource: DataSource;
+  keys: SigningKeys;
+  logger: Logger;
+  audit: AuditLog;
+  /** The current time; tests pass a controlled clock. */
+  clock: () => Date;
+  /** Bearer-token authentication for the `admin-api` audience; use through `securedRouter`. */
+  authenticateAdmin: RequestHandler;
+  /** Bearer-token authentication for the `dealer-api` audience. */
+  authenticateDealer: RequestHandler;
+}

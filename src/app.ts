@@ -1,0 +1,82 @@
+import express, { type Express, type Router } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import type { AppDeps } from "./app-deps";
+import { adminUserRoutes } from "./admin-users/admin-user-routes";
+import { createAuditLog, type AuditLog } from "./audit/audit-log";
+import { authenticate } from "./auth/authenticate";
+import { loginRoutes } from "./auth/login-route";
+import { oauthTokenRoutes } from "./auth/oauth-token-route";
+import { ADMIN_STRATEGY, DEALER_STRATEGY, registerStrategies } from "./auth/passport-strategies";
+import { unguardedAdminRoutes } from "./auth/secured-router";
+import { jwks, type SigningKeys } from "./auth/signing-keys";
+import type { Config } from "./config";
+import { consentRoutes } from "./consents/consent-routes";
+import { customerRoutes } from "./customers/customer-routes";
+import { dealerRoutes } from "./dealers/dealer-routes";
+import { errorHandler, notFoundHandler } from "./http/error-handler";
+import { requestContext } from "./http/request-context";
+import { createMetrics } from "./ops/metrics";
+import { opsRoutes } from "./ops/ops-routes";
+import { purposeRoutes } from "./purposes/purpose-routes";
+
+export interface BuildAppOptions {
+  config: Config;
+  dataSource: DataSource;
+  keys: SigningKeys;
+  logger: Logger;
+  clock?: () => Date;
+  /** Wraps the audit writer; tests use it to make audit writes fail. */
+  auditDecorator?: (real: AuditLog) => AuditLog;
+}
+
+/** The route modules of the JSON API, in one list so the role check below sees them all. */
+const API_ROUTES: ((deps: AppDeps) => Router)[] = [
+  loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, customerRoutes, consentRoutes,
+];
+
+export function buildApp(options: BuildAppOptions): Express {
+  const clock = options.clock ?? (() => new Date());
+  const realAudit = createAuditLog(options.dataSource, clock);
+  const audit = options.auditDecorator ? options.auditDecorator(realAudit) : realAudit;
+  const strategies = registerStrategies(options.dataSource, options.keys, options.config.JWT_ISSUER);
+  const deps: AppDeps = {
+    config: options.config,
+    dataSource: options.dataSource,
+    keys: options.keys,
+    logger: options.logger,
+    clock,
+    audit,
+    authenticateAdmin: authenticate(strategies, ADMIN_STRATEGY, audit),
+    authenticateDealer: authenticate(strategies, DEALER_STRATEGY, audit),
+  };
+  const metrics = createMetrics();
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", deps.config.TRUST_PROXY);
+  app.set("query parser", "simple");
+  app.use(requestContext);
+  app.use(helmet());
+  app.use(pinoHttp({ logger: deps.logger, genReqId: (req) => (req as express.Request).ctx.requestId, quietReqLogger: true }));
+  app.use(metrics.middleware);
+
+  app.use(opsRoutes({ dataSource: deps.dataSource, metrics }));
+  app.get("/.well-known/jwks.json", (_req, res) => {
+    res.setHeader("Cache-Control", "public, max-age=300");
+    res.json(jwks(deps.keys));
+  });
+  app.use(oauthTokenRoutes(deps));
+
+  const api = express.Router();
+  api.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
+  for (const routes of API_ROUTES) api.use(routes(deps));
+  const unguarded = unguardedAdminRoutes(api);
+  if (unguarded.length > 0) throw new Error(`admin routes without a role requirement: ${unguarded.join(", ")}`);
+  app.use(api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,37 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type passport from "passport";
+import type { AuditLog } from "../audit/audit-log";
+import { auditInput } from "../audit/audit-log";
+import type { Actor } from "../http/request-context";
+import { problems } from "../http/problem";
+import { TokenRefused } from "./token-refused";
+
+/** Maps jsonwebtoken's failures to stable audit reasons. */
+function refusalReason(info: unknown): string {
+  if (info instanceof TokenRefused) return info.reason;
+  const name = (info as { name?: string; message?: string } | undefined)?.name;
+  const message = (info as { message?: string } | undefined)?.message ?? "";
+  if (name === "TokenExpiredError") return "token_expired";
+  if (name === "NotBeforeError") return "token_not_yet_valid";
+  if (message.includes("audience")) return "token_audience_wrong";
+  if (message.includes("issuer")) return "token_issuer_wrong";
+  if (message === "No auth token") return "token_missing";
+  return "token_invalid";
+}
+
+/** Authenticates the bearer token for one audience; a refusal is audited and answered 401. */
+export function authenticate(instance: passport.PassportStatic, strategyName: string, audit: AuditLog): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    instance.authenticate(strategyName, { session: false }, (error: unknown, actor: Actor | false, info: unknown) => {
+      if (error) return next(error);
+      if (actor) {
+        req.ctx.actor = actor;
+        return next();
+      }
+      const reason = refusalReason(info);
+      audit
+        .record(auditInput(req, { action: "auth.bearer", decision: "deny", reason, status: 401, detail: { path: req.baseUrl + req.path } }))
+        .then(() => next(problems.unauthorized()), next);
+    })(req, res, next);
+  };
+}

@@ -1,0 +1,90 @@
+import express, { Router, type Request, type Response } from "express";
+import passport from "passport";
+import { BasicStrategy } from "passport-http";
+import { Strategy as ClientPasswordStrategy } from "passport-oauth2-client-password";
+import type { DataSource } from "typeorm";
+import { auditInput, type AuditLog } from "../audit/audit-log";
+import type { Config } from "../config";
+import { liveGrantPurposes, verifyDealerClient } from "../dealers/dealer-queries";
+import type { SigningKeys } from "./signing-keys";
+import { TokenRefused } from "./token-refused";
+import { DEALER_AUDIENCE, issueToken } from "./tokens";
+
+type OAuthError = "invalid_request" | "invalid_client" | "invalid_scope" | "unsupported_grant_type";
+
+interface VerifiedClient {
+  clientId: string;
+  dealerId: string;
+}
+
+const SCOPE_PREFIX = "purpose:";
+
+function clientStrategies(dataSource: DataSource): passport.PassportStatic {
+  const instance = new passport.Passport();
+  const verify = (clientId: string, secret: string, done: (error: unknown, client?: VerifiedClient | false, info?: unknown) => void) => {
+    verifyDealerClient(dataSource, clientId, secret).then(
+      (client) => done(null, client),
+      (error: unknown) => (error instanceof TokenRefused ? done(null, false, error) : done(error)),
+    );
+  };
+  instance.use("client_secret_basic", new BasicStrategy(verify));
+  instance.use("client_secret_post", new ClientPasswordStrategy(verify));
+  return instance as unknown as passport.PassportStatic;
+}
+
+/** RFC 6749 §5.2 error body. */
+function oauthError(res: Response, status: number, error: OAuthError, description: string): void {
+  if (error === "invalid_client") res.setHeader("WWW-Authenticate", 'Basic realm="dealer-gateway"');
+  res.status(status).json({ error, error_description: description });
+}
+
+function requestedScope(raw: unknown, held: string[]): string[] | undefined {
+  if (raw === undefined || raw === "") return held;
+  if (typeof raw !== "string") return undefined;
+  const asked = [...new Set(raw.split(" ").filter(Boolean))];
+  const heldScopes = new Set(held);
+  return asked.every((scope) => heldScopes.has(scope)) ? asked : undefined;
+}
+
+/** `POST /oauth/token`: OAuth 2.0 client credentials for dealers (RFC 6749 §4.4). */
+export function oauthTokenRoutes(deps: { dataSource: DataSource; audit: AuditLog; keys: SigningKeys; config: Config; clock: () => Date }): Router {
+  const { dataSource, audit, keys, config, clock } = deps;
+  const strategies = clientStrategies(dataSource);
+  const router = Router();
+  router.use("/oauth/token", express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 20 }));
+
+  router.post("/oauth/token", async (req: Request, res: Response) => {
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Pragma", "no-cache");
+    const body: Record<string, unknown> = req.body && typeof req.body === "object" ? req.body : {};
+    const refuse = async (status: number, error: OAuthError, description: string, reason: string, actorId?: string) => {
+      await audit.record(auditInput(req, { action: "token.issue", actorType: "dealer", decision: "deny", reason, status, actorId, detail: { error } }));
+      oauthError(res, status, error, description);
+    };
+
+    const usesBasic = /^basic /i.test(req.get("authorization") ?? "");
+    const usesPost = body.client_id !== undefined || body.client_secret !== undefined;
+    if (usesBasic && usesPost) return refuse(400, "invalid_request", "Use one client authentication method, not both", "several_client_auth_methods");
+    if (!usesBasic && !usesPost) return refuse(401, "invalid_client", "Client authentication is required", "client_auth_missing");
+    if (typeof body.grant_type !== "string") return refuse(400, "invalid_request", "grant_type is required", "grant_type_missing");
+    if (body.grant_type !== "client_credentials") return refuse(400, "unsupported_grant_type", "Only client_credentials is supported", "grant_type_unsupported");
+
+    const outcome = await new Promise<{ client?: VerifiedClient; refusal?: string }>((resolve, reject) => {
+      strategies.authenticate(usesBasic ? "client_secret_basic" : "client_secret_post", { session: false }, (error: unknown, client: VerifiedClient | false, info: unknown) => {
+        if (error) return reject(error);
+        resolve(client ? { client } : { refusal: info instanceof TokenRefused ? info.reason : "client_auth_malformed" });
+      })(req, res, () => undefined);
+    });
+    if (!outcome.client) return refuse(401, "invalid_client", "Client authentication failed", outcome.refusal ?? "client_auth_failed");
+
+    const { clientId, dealerId } = outcome.client;
+    const held = (await liveGrantPurposes(dataSource, dealerId, clock())).map((purpose) => SCOPE_PREFIX + purpose);
+    const scope = requestedScope(body.scope, held);
+    if (!scope) return refuse(400, "invalid_scope", "The requested scope exceeds the purposes granted to this dealer", "scope_not_held", clientId);
+
+    const token = issueToken(keys, config.JWT_ISSUER, DEALER_AUDIENCE, { sub: clientId, scope: scope.join(" "), dealer_id: dealerId }, config.DEALER_TOKEN_TTL_SECONDS);
+    await audit.record(auditInput(req, { action: "token.issue", actorType: "dealer", decision: "allow", status: 200, actorId: clientId, dealerId, detail: { scope } }));
+    res.json(token);
+  });
+  return router;
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  DATABASE_URL: z.string().default("sqlite:./data/gateway.sqlite"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./data"),
+  JWT_ISSUER: z.string().default("dealer-gateway"),
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_KEY_ID: z.string().optional(),
+  JWT_PREVIOUS_PUBLIC_KEYS: z.string().optional(),
+  DEALER_TOKEN_TTL_SECONDS: seconds(600).refine((v) => v <= 900, "dealer tokens live at most 15 minutes"),
+  ADMIN_TOKEN_TTL_SECONDS: seconds(3600),
+  GATEWAY_ADMIN_USERNAME: z.string().min(1).default("admin"),
+  GATEWAY_ADMIN_PASSWORD: z.string().min(1).optional(),
+  BODY_LIMIT: z.string().default("100kb"),
+  IMPORT_BODY_LIMIT: z.string().default("20mb"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUST_PROXY: z.string().default("loopback"),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Parses the environment once; an invalid setting stops start-up with a readable message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,8 @@
+import type { Router } from "express";
+import type { AppDeps } from "../app-deps";
+import { securedRouter } from "../auth/secured-router";
+
+export function customerRoutes(deps: AppDeps): Router {
+  const routes = securedRouter(deps.authenticateAdmin);
+  return routes.router;
+}

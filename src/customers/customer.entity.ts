@@ -1,0 +1,38 @@
+import { EntitySchema } from "typeorm";
+import { column } from "../db/columns";
+import type { CustomerData } from "./customer-fields";
+
+export type CustomerStatus = "active" | "restricted" | "erased";
+
+export interface Customer {
+  id: string;
+  externalRef: string | null;
+  status: CustomerStatus;
+  /** The personal data; null once erased. */
+  profile: CustomerData | null;
+  emailNormalized: string | null;
+  phone: string | null;
+  lastActivityAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  restrictedAt: string | null;
+  erasedAt: string | null;
+}
+
+export const CustomerEntity = new EntitySchema<Customer>({
+  name: "Customer",
+  tableName: "customers",
+  columns: {
+    id: column.id(),
+    externalRef: column.str("external_ref", 128, true),
+    status: column.str("status", 16),
+    profile: column.json("profile", true),
+    emailNormalized: column.str("email_normalized", 254, true),
+    phone: column.str("phone", 20, true),
+    lastActivityAt: column.at("last_activity_at", true),
+    createdAt: column.at("created_at"),
+    updatedAt: column.at("updated_at"),
+    restrictedAt: column.at("restricted_at", true),
+    erasedAt: column.at("erased_at", true),
+  },
+});

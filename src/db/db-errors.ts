@@ -1,0 +1,23 @@
+const UNIQUE_CODES = new Set(["ER_DUP_ENTRY", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]);
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "PROTOCOL_CONNECTION_LOST", "ER_CON_COUNT_ERROR", "POOL_CLOSED",
+  "ER_LOCK_WAIT_TIMEOUT", "ER_LOCK_DEADLOCK", "SQLITE_BUSY", "SQLITE_LOCKED", "ER_SERVER_SHUTDOWN", "ER_QUERY_INTERRUPTED",
+]);
+
+function codeOf(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return UNIQUE_CODES.has(codeOf(error) ?? "");
+}
+
+/** The database is down, overloaded or restarting: the caller should retry, nothing was changed. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = codeOf(error);
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  const message = error instanceof Error ? error.message : "";
+  return /connection|Pool is closed|Driver not Connected|not connected/i.test(message) && !code?.startsWith("SQLITE_CONSTRAINT");
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1764028800000 } from "./1764028800000-InitialSchema";
+
+/** Every migration, oldest first. Listed explicitly so the app, the CLI and tests share one set. */
+export const MIGRATIONS = [InitialSchema1764028800000];

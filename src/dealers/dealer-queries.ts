@@ -1,0 +1,51 @@
+import type { DataSource } from "typeorm";
+import type { DealerActor } from "../http/request-context";
+import { burnVerification, verifySecret } from "../auth/password";
+import { TokenRefused } from "../auth/token-refused";
+import type { TokenClaims } from "../auth/tokens";
+
+interface CredentialState {
+  dealer_id: string;
+  revoked_at: string | null;
+  status: string;
+}
+
+/** The dealer behind a token, as it stands now: a revoked credential or a suspended dealer is refused. */
+export async function loadDealerActor(dataSource: DataSource, claims: TokenClaims): Promise<DealerActor> {
+  const rows: CredentialState[] = await dataSource.query(
+    "SELECT c.dealer_id, c.revoked_at, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?",
+    [claims.sub],
+  );
+  const row = rows[0];
+  if (!row || row.dealer_id !== claims.dealer_id) throw new TokenRefused("credential_unknown");
+  if (row.revoked_at) throw new TokenRefused("credential_revoked");
+  if (row.status !== "active") throw new TokenRefused("dealer_suspended");
+  return { type: "dealer", id: claims.sub, dealerId: row.dealer_id, scopes: claims.scope.split(" ").filter(Boolean) };
+}
+
+interface ClientRow extends CredentialState {
+  secret_hash: string;
+}
+
+/** Checks a dealer client's secret; unknown clients cost the same time as known ones. */
+export async function verifyDealerClient(dataSource: DataSource, clientId: string, secret: string): Promise<{ clientId: string; dealerId: string }> {
+  const rows: ClientRow[] = await dataSource.query(
+    "SELECT c.dealer_id, c.revoked_at, c.secret_hash, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?",
+    [clientId],
+  );
+  const row = rows[0];
+  if (!row) throw new TokenRefused(await burnVerification(secret) || "credential_unknown");
+  if (!(await verifySecret(secret, row.secret_hash))) throw new TokenRefused("secret_wrong");
+  if (row.revoked_at) throw new TokenRefused("credential_revoked");
+  if (row.status !== "active") throw new TokenRefused("dealer_suspended");
+  return { clientId, dealerId: row.dealer_id };
+}
+
+/** Purposes the dealer holds an unrevoked, unexpired grant for at `now`. */
+export async function liveGrantPurposes(dataSource: DataSource, dealerId: string, now: Date): Promise<string[]> {
+  const rows: { purpose_id: string }[] = await dataSource.query(
+    "SELECT purpose_id FROM dealer_grants WHERE dealer_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) ORDER BY purpose_id",
+    [dealerId, now.toISOString()],
+  );
+  return rows.map((row) => row.purpose_id);
+}
