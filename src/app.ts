@@ -13,6 +13,9 @@ import { ADMIN_STRATEGY, DEALER_STRATEGY, registerStrategies } from "./auth/pass
 import { unguardedAdminRoutes } from "./auth/secured-router";
 import { jwks, type SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
+import { auditRoutes } from "./audit/audit-routes";
+import { dealerApiRoutes } from "./dealer-api/dealer-api-routes";
+import { accessCheckRoutes } from "./policy/access-check-routes";
 import { consentRoutes } from "./consents/consent-routes";
 import { customerRoutes } from "./customers/customer-routes";
 import { dealerRoutes } from "./dealers/dealer-routes";
@@ -34,7 +37,7 @@ export interface BuildAppOptions {
 
 /** The route modules of the JSON API, in one list so the role check below sees them all. */
 const API_ROUTES: ((deps: AppDeps) => Router)[] = [
-  loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, customerRoutes, consentRoutes,
+  loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, customerRoutes, consentRoutes, accessCheckRoutes, auditRoutes, dealerApiRoutes,
 ];
 
 export function buildApp(options: BuildAppOptions): Express {

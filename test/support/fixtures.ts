@@ -31,7 +31,9 @@ export async function createCredential(gw: TestGateway, dealerId: string): Promi
 }
 
 export async function putGrant(gw: TestGateway, dealerId: string, purpose: Purpose, body: { fields?: string[]; expiresAt?: string } = {}): Promise<GrantBody> {
-  return expectStatus(gw.http.put(`/v1/admin/dealers/${dealerId}/grants/${purpose}`).set(await bearer(gw)).send(body), 200, "put grant");
+  const response = await gw.http.put(`/v1/admin/dealers/${dealerId}/grants/${purpose}`).set(await bearer(gw)).send(body);
+  if (response.status !== 200 && response.status !== 201) throw new Error(`put grant: expected 200 or 201, got ${response.status}: ${response.text}`);
+  return response.body as GrantBody;
 }
 
 export function customerRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
