@@ -27,4 +27,5 @@ export const AdminUserEntity = new EntitySchema<AdminUser>({
     createdAt: column.at("created_at"),
     updatedAt: column.at("updated_at"),
   },
+  indices: [{ name: "uq_admin_users_username", columns: ["username"], unique: true }],
 });

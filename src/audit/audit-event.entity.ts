@@ -49,4 +49,11 @@ export const AuditEventEntity = new EntitySchema<AuditEvent>({
     ip: column.str("ip", 64),
     detail: column.json("detail", true),
   },
+  indices: [
+    { name: "uq_audit_events_id", columns: ["id"], unique: true },
+    { name: "ix_audit_events_customer", columns: ["customerId", "seq"] },
+    { name: "ix_audit_events_dealer", columns: ["dealerId", "seq"] },
+    { name: "ix_audit_events_actor", columns: ["actorId", "seq"] },
+    { name: "ix_audit_events_at", columns: ["at"] },
+  ],
 });

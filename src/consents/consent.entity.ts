@@ -51,6 +51,11 @@ export const ConsentEntity = new EntitySchema<Consent>({
     createdAt: column.at("created_at"),
     createdBy: column.ref("created_by"),
   },
+  indices: [{ name: "ix_consents_customer", columns: ["customerId"] }],
+  foreignKeys: [
+    { target: "Customer", columnNames: ["customerId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" },
+    { target: "Dealer", columnNames: ["dealerId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" },
+  ],
 });
 
 export const ConsentPurposeEntity = new EntitySchema<ConsentPurpose>({
@@ -64,6 +69,14 @@ export const ConsentPurposeEntity = new EntitySchema<ConsentPurpose>({
     expiresAt: column.at("expires_at", true),
     withdrawnAt: column.at("withdrawn_at", true),
   },
+  indices: [
+    { name: "ix_consent_purposes_customer", columns: ["customerId", "dealerId", "purposeId"] },
+    { name: "ix_consent_purposes_dealer", columns: ["dealerId", "purposeId", "customerId"] },
+  ],
+  foreignKeys: [
+    { target: "Consent", columnNames: ["consentId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" },
+    { target: "Purpose", columnNames: ["purposeId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" },
+  ],
 });
 
 export const ConsentHistoryEntity = new EntitySchema<ConsentHistoryEntry>({
@@ -79,4 +92,6 @@ export const ConsentHistoryEntity = new EntitySchema<ConsentHistoryEntry>({
     reason: column.str("reason", 500, true),
     at: column.at("at"),
   },
+  indices: [{ name: "ix_consent_history_consent", columns: ["consentId"] }],
+  foreignKeys: [{ target: "Consent", columnNames: ["consentId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" }],
 });

@@ -33,6 +33,7 @@ export const DealerEventEntity = new EntitySchema<DealerEvent>({
     purpose: column.str("purpose", 64, true),
     at: column.at("at"),
   },
+  indices: [{ name: "ix_dealer_events_dealer", columns: ["dealerId", "seq"] }],
 });
 
 export const DealerEventAckEntity = new EntitySchema<DealerEventAck>({

@@ -35,4 +35,9 @@ export const CustomerEntity = new EntitySchema<Customer>({
     restrictedAt: column.at("restricted_at", true),
     erasedAt: column.at("erased_at", true),
   },
+  indices: [
+    { name: "uq_customers_external_ref", columns: ["externalRef"], unique: true },
+    { name: "ix_customers_email", columns: ["emailNormalized"] },
+    { name: "ix_customers_phone", columns: ["phone"] },
+  ],
 });

@@ -62,6 +62,8 @@ export const DealerCredentialEntity = new EntitySchema<DealerCredential>({
     revokedAt: column.at("revoked_at", true),
     revokedBy: column.ref("revoked_by", true),
   },
+  indices: [{ name: "ix_dealer_credentials_dealer", columns: ["dealerId"] }],
+  foreignKeys: [{ target: "Dealer", columnNames: ["dealerId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" }],
 });
 
 export const DealerGrantEntity = new EntitySchema<DealerGrant>({
@@ -78,4 +80,9 @@ export const DealerGrantEntity = new EntitySchema<DealerGrant>({
     revokedAt: column.at("revoked_at", true),
     revokedBy: column.ref("revoked_by", true),
   },
+  indices: [{ name: "ix_dealer_grants_dealer_purpose", columns: ["dealerId", "purposeId"] }],
+  foreignKeys: [
+    { target: "Dealer", columnNames: ["dealerId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" },
+    { target: "Purpose", columnNames: ["purposeId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" },
+  ],
 });

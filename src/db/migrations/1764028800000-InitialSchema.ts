@@ -31,7 +31,7 @@ const TABLES = [
 ];
 
 function fk(column: string, table: string, referenced = "id"): TableForeignKey {
-  return new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: [referenced], onDelete: "RESTRICT" });
+  return new TableForeignKey({ columnNames: [column], referencedTableName: table, referencedColumnNames: [referenced], onDelete: "RESTRICT", onUpdate: "NO ACTION" });
 }
 
 export class InitialSchema1764028800000 implements MigrationInterface {
