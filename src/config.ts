@@ -21,6 +21,7 @@ const schema = z.object({
   TRUST_PROXY: z.string().default("loopback"),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -123,3 +123,19 @@ describe("purposes", () => {
     expect(service.fields).toEqual(["name", "email", "phone", "preferredLanguage", "serviceOrders", "warranties"]);
   });
 });
+
+describe("sign-in throttling", () => {
+  it("when one address exceeds the sign-in limit, then 429 with Retry-After, audited, and the limit is per window", async () => {
+    const limited = await startTestGateway({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: "3" } });
+    try {
+      for (let i = 0; i < 3; i++) await limited.http.post("/v1/auth/login").send({ username: "admin", password: "wrong-password-123" }).expect(401);
+      const refused = await limited.http.post("/v1/auth/login").send({ username: "admin", password: ADMIN_PASSWORD }).expect(429);
+      expect(refused.body.code).toBe("rate_limited");
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+      const events: { reason: string; status: number }[] = await limited.dataSource.query("SELECT reason, status FROM audit_events WHERE request_id = ?", [refused.headers["x-request-id"]]);
+      expect(events).toEqual([{ reason: "rate_limited", status: 429 }]);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

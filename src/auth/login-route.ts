@@ -5,6 +5,7 @@ import { AdminUserEntity } from "../admin-users/admin-user.entity";
 import { auditInput, type AuditLog } from "../audit/audit-log";
 import type { Config } from "../config";
 import { problems } from "../http/problem";
+import { byAddress, limitRequests } from "../http/rate-limit";
 import { parse } from "../http/validate";
 import { burnVerification, verifySecret } from "./password";
 import type { SigningKeys } from "./signing-keys";
@@ -16,7 +17,8 @@ const loginSchema = z.strictObject({ username: z.string().min(1).max(64), passwo
 export function loginRoutes(deps: { dataSource: DataSource; audit: AuditLog; keys: SigningKeys; config: Config }): Router {
   const { dataSource, audit, keys, config } = deps;
   const router = Router();
-  router.post("/v1/auth/login", async (req, res) => {
+  const throttle = limitRequests({ limit: config.LOGIN_RATE_LIMIT_PER_MINUTE, key: byAddress, audit, action: "auth.login" });
+  router.post("/v1/auth/login", throttle, async (req, res) => {
     const { username, password } = parse(loginSchema, req.body);
     const user = await dataSource
       .getRepository(AdminUserEntity)

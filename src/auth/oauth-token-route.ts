@@ -6,6 +6,7 @@ import type { DataSource } from "typeorm";
 import { auditInput, type AuditLog } from "../audit/audit-log";
 import type { Config } from "../config";
 import { liveGrantPurposes, verifyDealerClient } from "../dealers/dealer-queries";
+import { byAddress, limitRequests } from "../http/rate-limit";
 import type { SigningKeys } from "./signing-keys";
 import { TokenRefused } from "./token-refused";
 import { DEALER_AUDIENCE, issueToken } from "./tokens";
@@ -53,7 +54,8 @@ export function oauthTokenRoutes(deps: { dataSource: DataSource; audit: AuditLog
   const router = Router();
   router.use("/oauth/token", express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 20 }));
 
-  router.post("/oauth/token", async (req: Request, res: Response) => {
+  const throttle = limitRequests({ limit: config.TOKEN_RATE_LIMIT_PER_MINUTE, key: byAddress, audit, action: "token.issue" });
+  router.post("/oauth/token", throttle, async (req: Request, res: Response) => {
     res.setHeader("Cache-Control", "no-store");
     res.setHeader("Pragma", "no-cache");
     const body: Record<string, unknown> = req.body && typeof req.body === "object" ? req.body : {};
