@@ -1,8 +1,11 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
+import { isMysql } from "../db/dialect";
+import { problems } from "../http/problem";
 import type { DealerActor } from "../http/request-context";
 import { burnVerification, verifySecret } from "../auth/password";
 import { TokenRefused } from "../auth/token-refused";
 import type { TokenClaims } from "../auth/tokens";
+import { DealerEntity, type Dealer } from "./dealer.entity";
 
 interface CredentialState {
   dealer_id: string;
@@ -48,4 +51,20 @@ export async function liveGrantPurposes(dataSource: DataSource, dealerId: string
     [dealerId, now.toISOString()],
   );
   return rows.map((row) => row.purpose_id);
+}
+
+/**
+ * The dealer, locked for the rest of the transaction on MySQL so concurrent changes to one dealer
+ * (a grant replaced twice at once, say) run one after the other; SQLite already serialises writers.
+ */
+export async function lockDealer(manager: EntityManager, id: string): Promise<Dealer> {
+  const dealer = await manager.findOne(DealerEntity, { where: { id }, ...(isMysql(manager.connection) ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+  if (!dealer) throw problems.notFound("No such dealer");
+  return dealer;
+}
+
+export async function findDealer(manager: EntityManager, id: string): Promise<Dealer> {
+  const dealer = await manager.findOneBy(DealerEntity, { id });
+  if (!dealer) throw problems.notFound("No such dealer");
+  return dealer;
 }
