@@ -20,16 +20,30 @@ interface VerifiedClient {
 
 const SCOPE_PREFIX = "purpose:";
 
-function clientStrategies(dataSource: DataSource): passport.PassportStatic {
+interface ClientRefusal {
+  reason: string;
+  /** Set when the client id names a real credential, so repeated failures against it can be traced. */
+  clientId?: string;
+}
+
+/**
+ * Both RFC 6749 client authentication methods run the same check; passport-http drops a strategy's
+ * failure detail, so the real reason is kept per request for the audit log.
+ */
+function clientStrategies(dataSource: DataSource, refusals: WeakMap<Request, ClientRefusal>): passport.PassportStatic {
   const instance = new passport.Passport();
-  const verify = (clientId: string, secret: string, done: (error: unknown, client?: VerifiedClient | false, info?: unknown) => void) => {
+  const verify = (req: Request, clientId: string, secret: string, done: (error: unknown, client?: VerifiedClient | false) => void) => {
     verifyDealerClient(dataSource, clientId, secret).then(
       (client) => done(null, client),
-      (error: unknown) => (error instanceof TokenRefused ? done(null, false, error) : done(error)),
+      (error: unknown) => {
+        if (!(error instanceof TokenRefused)) return done(error);
+        refusals.set(req, { reason: error.reason, ...(error.reason === "credential_unknown" ? {} : { clientId }) });
+        done(null, false);
+      },
     );
   };
-  instance.use("client_secret_basic", new BasicStrategy(verify));
-  instance.use("client_secret_post", new ClientPasswordStrategy(verify));
+  instance.use("client_secret_basic", new BasicStrategy({ passReqToCallback: true }, verify));
+  instance.use("client_secret_post", new ClientPasswordStrategy({ passReqToCallback: true }, verify));
   return instance as unknown as passport.PassportStatic;
 }
 
@@ -50,7 +64,8 @@ function requestedScope(raw: unknown, held: string[]): string[] | undefined {
 /** `POST /oauth/token`: OAuth 2.0 client credentials for dealers (RFC 6749 §4.4). */
 export function oauthTokenRoutes(deps: { dataSource: DataSource; audit: AuditLog; keys: SigningKeys; config: Config; clock: () => Date }): Router {
   const { dataSource, audit, keys, config, clock } = deps;
-  const strategies = clientStrategies(dataSource);
+  const refusals = new WeakMap<Request, ClientRefusal>();
+  const strategies = clientStrategies(dataSource, refusals);
   const router = Router();
   router.use("/oauth/token", express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 20 }));
 
@@ -71,15 +86,18 @@ export function oauthTokenRoutes(deps: { dataSource: DataSource; audit: AuditLog
     if (typeof body.grant_type !== "string") return refuse(400, "invalid_request", "grant_type is required", "grant_type_missing");
     if (body.grant_type !== "client_credentials") return refuse(400, "unsupported_grant_type", "Only client_credentials is supported", "grant_type_unsupported");
 
-    const outcome = await new Promise<{ client?: VerifiedClient; refusal?: string }>((resolve, reject) => {
-      strategies.authenticate(usesBasic ? "client_secret_basic" : "client_secret_post", { session: false }, (error: unknown, client: VerifiedClient | false, info: unknown) => {
+    const client = await new Promise<VerifiedClient | false>((resolve, reject) => {
+      strategies.authenticate(usesBasic ? "client_secret_basic" : "client_secret_post", { session: false }, (error: unknown, verified: VerifiedClient | false) => {
         if (error) return reject(error);
-        resolve(client ? { client } : { refusal: info instanceof TokenRefused ? info.reason : "client_auth_malformed" });
+        resolve(verified);
       })(req, res, () => undefined);
     });
-    if (!outcome.client) return refuse(401, "invalid_client", "Client authentication failed", outcome.refusal ?? "client_auth_failed");
+    if (!client) {
+      const refusal = refusals.get(req) ?? { reason: "client_auth_malformed" };
+      return refuse(401, "invalid_client", "Client authentication failed", refusal.reason, refusal.clientId);
+    }
 
-    const { clientId, dealerId } = outcome.client;
+    const { clientId, dealerId } = client;
     const held = (await liveGrantPurposes(dataSource, dealerId, clock())).map((purpose) => SCOPE_PREFIX + purpose);
     const scope = requestedScope(body.scope, held);
     if (!scope) return refuse(400, "invalid_scope", "The requested scope exceeds the purposes granted to this dealer", "scope_not_held", clientId);
