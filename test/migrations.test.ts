@@ -73,3 +73,22 @@ describe("migrations", () => {
     expect(rows).toEqual([{ action: "test.event" }]);
   });
 });
+
+describe("transactions", () => {
+  it("when two transactions run at once and one fails, then only the failing one is rolled back", async () => {
+    const insert = (id: string) =>
+      `INSERT INTO dealers (id, name, country, status, created_at, updated_at) VALUES ('${id}', 'Tx test', 'FR', 'active', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`;
+    const failing = dataSource.transaction(async (manager) => {
+      await manager.query(insert("00000000-0000-4000-8000-00000000000a"));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw new Error("rolled back on purpose");
+    });
+    const succeeding = dataSource.transaction(async (manager) => {
+      await manager.query(insert("00000000-0000-4000-8000-00000000000b"));
+    });
+    await expect(failing).rejects.toThrow("rolled back on purpose");
+    await succeeding;
+    const rows: { id: string }[] = await dataSource.query("SELECT id FROM dealers WHERE name = 'Tx test'");
+    expect(rows.map((row) => row.id)).toEqual(["00000000-0000-4000-8000-00000000000b"]);
+  });
+});

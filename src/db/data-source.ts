@@ -8,6 +8,7 @@ import { DealerEventAckEntity, DealerEventEntity } from "../consents/dealer-even
 import { CustomerEntity } from "../customers/customer.entity";
 import { DealerCredentialEntity, DealerEntity, DealerGrantEntity } from "../dealers/dealer.entity";
 import { PurposeEntity } from "../purposes/purpose.entity";
+import { isMysql } from "./dialect";
 import { MIGRATIONS } from "./migrations";
 
 export const ENTITIES = [
@@ -50,5 +51,22 @@ export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, po
 }
 
 export function createDataSource(databaseUrl?: string, poolSize?: number): DataSource {
-  return new DataSource(dataSourceOptions(databaseUrl, poolSize));
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, poolSize));
+  if (!isMysql(dataSource)) serializeTransactions(dataSource);
+  return dataSource;
+}
+
+/**
+ * TypeORM runs every SQLite query on one shared connection, so two concurrent transactions would
+ * nest into one another and a rollback of either would undo both. On SQLite they take turns.
+ */
+function serializeTransactions(dataSource: DataSource): void {
+  const manager = dataSource.manager;
+  const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  manager.transaction = ((...args: unknown[]) => {
+    const run = tail.then(() => transaction(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  }) as typeof manager.transaction;
 }
