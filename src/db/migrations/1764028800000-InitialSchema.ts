@@ -154,6 +154,8 @@ export class InitialSchema1764028800000 implements MigrationInterface {
     await this.makeAppendOnly(queryRunner, "audit_events");
     if (isMysql(queryRunner)) {
       for (const table of TABLES) await queryRunner.query(`ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      // The CRM's references are case-sensitive identifiers, as they are on SQLite.
+      await queryRunner.query("ALTER TABLE customers MODIFY external_ref varchar(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL");
     }
   }
 
