@@ -16,6 +16,10 @@ function refusalReason(info: unknown): string {
   if (message.includes("audience")) return "token_audience_wrong";
   if (message.includes("issuer")) return "token_issuer_wrong";
   if (message === "No auth token") return "token_missing";
+  if (message === "invalid signature") return "token_signature_invalid";
+  if (message === "invalid algorithm" || message === "jwt signature is required") return "token_algorithm_wrong";
+  if (message === "jwt malformed" || message === "invalid token") return "token_malformed";
+  if (message.startsWith("iat required")) return "token_issued_at_missing";
   return "token_invalid";
 }
 
