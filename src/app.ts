@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from "express";
+import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
@@ -20,6 +20,7 @@ import { consentRoutes } from "./consents/consent-routes";
 import { customerRoutes } from "./customers/customer-routes";
 import { dealerRoutes } from "./dealers/dealer-routes";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
+import { byDealerClient, limitRequests } from "./http/rate-limit";
 import { requestContext } from "./http/request-context";
 import { createMetrics } from "./ops/metrics";
 import { opsRoutes } from "./ops/ops-routes";
@@ -40,6 +41,11 @@ const API_ROUTES: ((deps: AppDeps) => Router)[] = [
   loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, customerRoutes, consentRoutes, accessCheckRoutes, auditRoutes, dealerApiRoutes,
 ];
 
+/** Two middlewares as one: the second runs only when the first passes. */
+function inSequence(first: RequestHandler, second: RequestHandler): RequestHandler {
+  return (req, res, next) => first(req, res, (error?: unknown) => (error ? next(error) : second(req, res, next)));
+}
+
 export function buildApp(options: BuildAppOptions): Express {
   const clock = options.clock ?? (() => new Date());
   const realAudit = createAuditLog(options.dataSource, clock);
@@ -53,7 +59,10 @@ export function buildApp(options: BuildAppOptions): Express {
     clock,
     audit,
     authenticateAdmin: authenticate(strategies, ADMIN_STRATEGY, audit),
-    authenticateDealer: authenticate(strategies, DEALER_STRATEGY, audit),
+    authenticateDealer: inSequence(
+      authenticate(strategies, DEALER_STRATEGY, audit),
+      limitRequests({ limit: options.config.RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "dealer.throttle" }),
+    ),
   };
   const metrics = createMetrics();
   const app = express();

@@ -1,13 +1,14 @@
+import { startTestGateway } from "./support/gateway";
 import type { Response, Test } from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emitDealerEvents } from "../src/consents/dealer-events";
 import { createCredential, createCustomer, createDealer, dealerToken, dealerWithAccess, type DealerBody } from "./support/fixtures";
 import type { TestGateway } from "./support/gateway";
-import { asAdmin, startDealerApiGateway, theAuditOf } from "./dealer-api.support";
+import { asAdmin, theAuditOf } from "./dealer-api.support";
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startDealerApiGateway();
+  gw = await startTestGateway();
 });
 afterAll(async () => {
   await gw?.stop();

@@ -1,15 +1,16 @@
+import { startTestGateway } from "./support/gateway";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createCredential, createCustomer, createDealer, customerRecord, dealerToken, dealerWithAccess, putGrant, recordConsent, type DealerWithAccess,
 } from "./support/fixtures";
 import type { TestGateway } from "./support/gateway";
-import { asAdmin, rawAuditText, readCustomer, SERVICE_DELIVERY_FIELDS, startDealerApiGateway, theAuditOf, withoutRequestId } from "./dealer-api.support";
+import { asAdmin, rawAuditText, readCustomer, SERVICE_DELIVERY_FIELDS, theAuditOf, withoutRequestId } from "./dealer-api.support";
 
 let gw: TestGateway;
 let access: DealerWithAccess;
 beforeAll(async () => {
-  gw = await startDealerApiGateway();
+  gw = await startTestGateway();
   access = await dealerWithAccess(gw, "service_delivery");
 });
 afterAll(async () => {

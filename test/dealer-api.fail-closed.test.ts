@@ -1,17 +1,18 @@
+import { startTestGateway } from "./support/gateway";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { emitDealerEvents } from "../src/consents/dealer-events";
 import { problems } from "../src/http/problem";
 import { dealerWithAccess, type DealerWithAccess } from "./support/fixtures";
 import type { TestGateway } from "./support/gateway";
-import { readCustomer, startDealerApiGateway } from "./dealer-api.support";
+import { readCustomer } from "./dealer-api.support";
 
 /** Audit actions whose writes fail, as when the audit table is unreachable. */
 const failing = new Set<string>();
 let gw: TestGateway;
 let access: DealerWithAccess;
 beforeAll(async () => {
-  gw = await startDealerApiGateway({
+  gw = await startTestGateway({
     audit: (real) => ({
       record: async (input, manager) => {
         if (failing.has(input.action)) throw problems.unavailable("The audit log cannot be written, so the request was not carried out");

@@ -1,14 +1,15 @@
+import { startTestGateway } from "./support/gateway";
 import type { Response, Test } from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCredential, createCustomer, createDealer, dealerToken, putGrant, recordConsent, type CustomerBody, type DealerBody } from "./support/fixtures";
 import type { TestGateway } from "./support/gateway";
-import { asAdmin, rawAuditText, SERVICE_DELIVERY_FIELDS, startDealerApiGateway, theAuditOf } from "./dealer-api.support";
+import { asAdmin, rawAuditText, SERVICE_DELIVERY_FIELDS, theAuditOf } from "./dealer-api.support";
 
 let gw: TestGateway;
 let dealer: DealerBody;
 let token: string;
 beforeAll(async () => {
-  gw = await startDealerApiGateway();
+  gw = await startTestGateway();
   dealer = await createDealer(gw);
   await putGrant(gw, dealer.id, "service_delivery");
   token = await dealerToken(gw, await createCredential(gw, dealer.id));

@@ -1,7 +1,8 @@
+import { startTestGateway } from "./support/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dealerWithAccess, type DealerWithAccess } from "./support/fixtures";
 import type { TestGateway } from "./support/gateway";
-import { asAdmin, auditOf, readCustomer, startDealerApiGateway, theAuditOf } from "./dealer-api.support";
+import { asAdmin, auditOf, readCustomer, theAuditOf } from "./dealer-api.support";
 
 /**
  * Contract 1.5: every revocation bites on the very next request, on every gateway process, for tokens
@@ -11,8 +12,8 @@ import { asAdmin, auditOf, readCustomer, startDealerApiGateway, theAuditOf } fro
 let a: TestGateway;
 let b: TestGateway;
 beforeAll(async () => {
-  a = await startDealerApiGateway();
-  b = await startDealerApiGateway({ database: a.database, clock: a.clock });
+  a = await startTestGateway();
+  b = await startTestGateway({ database: a.database, clock: a.clock });
 });
 afterAll(async () => {
   await b?.stop();

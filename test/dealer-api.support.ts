@@ -1,14 +1,8 @@
 import type { Response, Test } from "supertest";
 import type { Purpose } from "./support/fixtures";
-import { startTestGateway, type TestGateway, type TestGatewayOptions } from "./support/gateway";
+import type { TestGateway } from "./support/gateway";
 
 /** Helpers shared by the dealer API tests. */
-
-export const RATE_LIMIT_OFF = { RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000" };
-
-export function startDealerApiGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  return startTestGateway({ ...options, env: { ...RATE_LIMIT_OFF, ...options.env } });
-}
 
 export interface AuditRow {
   action: string;

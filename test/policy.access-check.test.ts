@@ -1,14 +1,15 @@
+import { startTestGateway } from "./support/gateway";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDealer, dealerWithAccess, putGrant, type DealerWithAccess } from "./support/fixtures";
 import type { TestGateway } from "./support/gateway";
-import { asAdmin, rawAuditText, SERVICE_DELIVERY_FIELDS, startDealerApiGateway, theAuditOf } from "./dealer-api.support";
+import { asAdmin, rawAuditText, SERVICE_DELIVERY_FIELDS, theAuditOf } from "./dealer-api.support";
 
 let gw: TestGateway;
 let access: DealerWithAccess;
 let adminToken: string;
 beforeAll(async () => {
-  gw = await startDealerApiGateway();
+  gw = await startTestGateway();
   access = await dealerWithAccess(gw, "service_delivery");
   adminToken = await gw.adminToken();
 });
