@@ -16,6 +16,8 @@ import type { Config } from "./config";
 import { auditRoutes } from "./audit/audit-routes";
 import { dealerApiRoutes } from "./dealer-api/dealer-api-routes";
 import { accessCheckRoutes } from "./policy/access-check-routes";
+import { consoleRoutes } from "./console/console-routes";
+import { openapiRoutes } from "./openapi/openapi-routes";
 import { consentRoutes } from "./consents/consent-routes";
 import { customerRoutes } from "./customers/customer-routes";
 import { dealerRoutes } from "./dealers/dealer-routes";
@@ -80,6 +82,8 @@ export function buildApp(options: BuildAppOptions): Express {
     res.json(jwks(deps.keys));
   });
   app.use(oauthTokenRoutes(deps));
+  app.use(openapiRoutes(deps));
+  app.use(consoleRoutes(deps));
 
   const api = express.Router();
   api.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
