@@ -55,5 +55,6 @@ export const AuditEventEntity = new EntitySchema<AuditEvent>({
     { name: "ix_audit_events_dealer", columns: ["dealerId", "seq"] },
     { name: "ix_audit_events_actor", columns: ["actorId", "seq"] },
     { name: "ix_audit_events_at", columns: ["at"] },
+    { name: "ix_audit_events_action", columns: ["action", "seq"] },
   ],
 });

@@ -1,4 +1,5 @@
 import { InitialSchema1764028800000 } from "./1764028800000-InitialSchema";
+import { AuditSeals1764118800000 } from "./1764118800000-AuditSeals";
 
 /** Every migration, oldest first. Listed explicitly so the app, the CLI and tests share one set. */
-export const MIGRATIONS = [InitialSchema1764028800000];
+export const MIGRATIONS = [InitialSchema1764028800000, AuditSeals1764118800000];

@@ -1,0 +1,73 @@
+import type { Response } from "express";
+import type { DataSource } from "typeorm";
+import { publicAuditEvent, type AuditEventRow, type PublicAuditEvent } from "./audit-event-rows";
+import type { AuditFilters } from "./audit-filters";
+import { auditEventRows } from "./audit-query";
+import { csvRow } from "./csv";
+
+export const EXPORT_FORMATS = { "text/csv": "csv", "application/x-ndjson": "ndjson" } as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[keyof typeof EXPORT_FORMATS];
+
+/** Rows fetched per database round trip; memory use is bounded by one page whatever the export's size. */
+export const EXPORT_PAGE_SIZE = 1000;
+
+const CSV_COLUMNS = [
+  "id", "at", "actorType", "actorId", "action", "dealerId", "customerId", "purpose", "decision", "reason",
+  "consentId", "grantId", "fields", "status", "requestId", "ip", "detail",
+] as const satisfies readonly (keyof PublicAuditEvent)[];
+
+function csvLine(event: PublicAuditEvent): string {
+  return csvRow(CSV_COLUMNS.map((column) => {
+    const value = event[column];
+    if (column === "fields") return event.fields?.join(" ");
+    if (column === "detail") return value === undefined ? undefined : JSON.stringify(value);
+    return value as string | number | undefined;
+  }));
+}
+
+const LINE: Record<ExportFormat, (event: PublicAuditEvent) => string> = {
+  csv: csvLine,
+  ndjson: (event) => `${JSON.stringify(event)}\n`,
+};
+
+const CONTENT_TYPE: Record<ExportFormat, string> = { csv: "text/csv; charset=utf-8", ndjson: "application/x-ndjson; charset=utf-8" };
+
+/**
+ * Writes a chunk and, when the socket's buffer is full, waits for it to drain; false once the client
+ * has gone away, so a slow or vanished reader never makes the gateway buffer the export.
+ */
+export async function writeWithBackpressure(res: Response, chunk: string): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return false;
+  if (res.write(chunk)) return true;
+  return new Promise((resolve) => {
+    const settle = (open: boolean) => () => {
+      res.off("drain", onDrain);
+      res.off("close", onClose);
+      resolve(open);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    res.on("drain", onDrain);
+    res.on("close", onClose);
+  });
+}
+
+/** Streams every event matching the filters, newest first, one keyset page at a time. */
+export async function streamAuditExport(res: Response, dataSource: DataSource, filters: AuditFilters, format: ExportFormat, now: Date): Promise<void> {
+  const stamp = now.toISOString().replace(/[-:]/g, "").slice(0, 15);
+  res.status(200);
+  res.setHeader("Content-Type", CONTENT_TYPE[format]);
+  res.setHeader("Content-Disposition", `attachment; filename="audit-events-${stamp}.${format}"`);
+  res.setHeader("Cache-Control", "no-store");
+  if (format === "csv" && !(await writeWithBackpressure(res, csvRow([...CSV_COLUMNS])))) return;
+  let before: number | undefined;
+  for (;;) {
+    const rows: AuditEventRow[] = await auditEventRows(dataSource, filters, { before, limit: EXPORT_PAGE_SIZE });
+    for (const row of rows) {
+      if (!(await writeWithBackpressure(res, LINE[format](publicAuditEvent(row))))) return;
+    }
+    if (rows.length < EXPORT_PAGE_SIZE) break;
+    before = Number(rows[rows.length - 1]!.seq);
+  }
+  res.end();
+}

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { parse } from "../http/validate";
+
+const uuid = z.uuid("must be a UUID").transform((value) => value.toLowerCase());
+/** Any ISO-8601 date-time with a zone; normalised to the stored fixed-width UTC form so strings compare as times. */
+const dateTime = z.iso.datetime({ offset: true, error: "must be an ISO-8601 date-time with a time zone, e.g. 2026-06-01T10:00:00Z" })
+  .transform((value) => new Date(value).toISOString());
+/** `limit` as it arrives in a query string: digits only, 1 to `max`. */
+export const pageLimit = (max: number, fallback: number) =>
+  z.string().regex(/^\d{1,6}$/, "must be a whole number").transform(Number)
+    .pipe(z.number().int().min(1, "must be at least 1").max(max, `must be at most ${max}`)).default(fallback);
+
+const filterFields = {
+  customerId: uuid.optional(),
+  dealerId: uuid.optional(),
+  actorId: z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, "must be an actor id (1-64 letters, digits or _ . : @ -)").optional(),
+  purpose: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a purpose id").optional(),
+  action: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, "must be an action name such as customer.read").optional(),
+  decision: z.enum(["allow", "deny"]).optional(),
+  from: dateTime.optional(),
+  to: dateTime.optional(),
+};
+
+const fromBeforeTo = (query: { from?: string; to?: string }) => !query.from || !query.to || query.from < query.to;
+const fromBeforeToIssue = { message: "from must be before to", path: ["to"] };
+
+export const cursorParam = z.string().min(1).max(512).optional();
+const eventsQuerySchema = z.strictObject({ ...filterFields, cursor: cursorParam, limit: pageLimit(500, 50) }).refine(fromBeforeTo, fromBeforeToIssue);
+const exportQuerySchema = z.strictObject({ ...filterFields }).refine(fromBeforeTo, fromBeforeToIssue);
+
+export type AuditFilters = z.output<typeof exportQuerySchema>;
+export type AuditEventsQuery = z.output<typeof eventsQuerySchema>;
+
+/** `from` is inclusive, `to` exclusive. */
+export function parseEventsQuery(query: unknown): AuditEventsQuery {
+  return parse(eventsQuerySchema, query, "query");
+}
+
+/** An export has no cursor or limit: it is the whole filtered result. */
+export function parseExportQuery(query: unknown): AuditFilters {
+  return parse(exportQuerySchema, query, "query");
+}
+
+/** Only the filters, without paging, in a fixed key order: what the audit event records and the cursor is bound to. */
+export function filtersOf(query: AuditFilters): AuditFilters {
+  const keys = ["customerId", "dealerId", "actorId", "purpose", "action", "decision", "from", "to"] as const;
+  const filters: Record<string, string> = {};
+  for (const key of keys) if (query[key] !== undefined) filters[key] = query[key];
+  return filters as AuditFilters;
+}
+
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** The WHERE clause for the filters, every value bound as a parameter. */
+export function filterCondition(filters: AuditFilters): SqlCondition {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const equal = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    clauses.push(`${column} = ?`);
+    params.push(value);
+  };
+  equal("customer_id", filters.customerId);
+  equal("dealer_id", filters.dealerId);
+  equal("actor_id", filters.actorId);
+  equal("purpose", filters.purpose);
+  equal("action", filters.action);
+  equal("decision", filters.decision);
+  if (filters.from) {
+    clauses.push("at >= ?");
+    params.push(filters.from);
+  }
+  if (filters.to) {
+    clauses.push("at < ?");
+    params.push(filters.to);
+  }
+  return { sql: clauses.length > 0 ? clauses.join(" AND ") : "1 = 1", params };
+}

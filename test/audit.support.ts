@@ -1,0 +1,91 @@
+import { createAuditLog, type AuditInput } from "../src/audit/audit-log";
+import { SEAL_SETTLE_MS } from "../src/audit/audit-seal";
+import { isMysql } from "../src/db/dialect";
+import type { TestGateway } from "./support/gateway";
+
+/** Helpers of the compliance API tests. */
+
+export const auditor = async (gw: TestGateway) => ({ Authorization: `Bearer ${await gw.adminToken()}` });
+
+/** GET as the bootstrap admin (a compliance auditor), failing with the body when the status differs. */
+export async function auditGet(gw: TestGateway, path: string, status = 200, headers: Record<string, string> = {}) {
+  const response = await gw.http.get(path).set({ ...(await auditor(gw)), ...headers });
+  if (response.status !== status) throw new Error(`GET ${path}: expected ${status}, got ${response.status}: ${response.text.slice(0, 500)}`);
+  return response;
+}
+
+/** Writes an event straight through the audit writer, as any module does. */
+export async function writeEvent(gw: TestGateway, input: Partial<AuditInput> = {}): Promise<void> {
+  await createAuditLog(gw.dataSource, gw.clock.read).record({
+    actorType: "system", actorId: "test", action: "test.event", decision: "allow", status: 200, requestId: "req-test", ip: "127.0.0.1", ...input,
+  });
+}
+
+export async function eventsWhere<T = Record<string, unknown>>(gw: TestGateway, where: string, params: unknown[] = []): Promise<T[]> {
+  return gw.dataSource.query(`SELECT * FROM audit_events WHERE ${where} ORDER BY seq`, params);
+}
+
+export async function countRows(gw: TestGateway, table: string): Promise<number> {
+  const rows: { n: number | string }[] = await gw.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
+  return Number(rows[0]!.n);
+}
+
+/** Moves the gateway clock past the settle window, so everything written so far may be sealed. */
+export function letEventsSettle(gw: TestGateway): void {
+  gw.clock.advance(SEAL_SETTLE_MS + 1000);
+}
+
+export async function verify(gw: TestGateway) {
+  const response = await auditGet(gw, "/v1/audit/verify");
+  return response.body as { ok: boolean; checked: number; firstBadEventId?: string; problem?: string; unsealed: number };
+}
+
+/** What a rogue DBA does first: remove the append-only triggers. */
+export async function dropTriggers(gw: TestGateway, table: string): Promise<void> {
+  for (const op of ["update", "delete"]) await gw.dataSource.query(`DROP TRIGGER IF EXISTS ${table}_no_${op}`);
+}
+
+export async function recreateTriggers(gw: TestGateway, table: string): Promise<void> {
+  for (const op of ["UPDATE", "DELETE"]) {
+    const trigger = `${table}_no_${op.toLowerCase()}`;
+    await gw.dataSource.query(isMysql(gw.dataSource)
+      ? `CREATE TRIGGER ${trigger} BEFORE ${op} ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${table} is append-only'`
+      : `CREATE TRIGGER ${trigger} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
+  }
+}
+
+/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        cell += char;
+      }
+    } else if (char === '"') {
+      quoted = true;
+    } else if (char === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (char === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
+    } else {
+      cell += char;
+    }
+  }
+  if (cell !== "" || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
