@@ -5,6 +5,7 @@ import type { DataSource } from "typeorm";
 import { buildApp } from "./app";
 import { bootstrapAdmin } from "./admin-users/bootstrap-admin";
 import type { AuditLog } from "./audit/audit-log";
+import { startAuditSealer } from "./audit/audit-seal";
 import { loadSigningKeys, type SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
 import { createDataSource } from "./db/data-source";
@@ -42,6 +43,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const keys = options.keys ?? loadSigningKeys({
     privateKeyPem: config.JWT_PRIVATE_KEY, keyId: config.JWT_KEY_ID, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR,
   });
+  const sealer = startAuditSealer({ dataSource, clock, logger });
   const app = buildApp({ config, dataSource, keys, logger, clock, auditDecorator: options.auditDecorator });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -58,6 +60,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await sealer.stop();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
