@@ -13,6 +13,13 @@ interface Summary {
   numFailedTests: number;
   numPendingTests: number;
   success: boolean;
+  testResults?: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+}
+
+function failedNames(summary: Summary): string[] {
+  return (summary.testResults ?? []).flatMap((file) =>
+    file.assertionResults.filter((test) => test.status === "failed").map((test) => `${path.basename(file.name)} > ${test.fullName}`),
+  );
 }
 
 function runSuite(database: "sqlite" | "mysql", args: string[]): Summary {
@@ -42,6 +49,7 @@ async function main(): Promise<void> {
   let passed = 0;
   let failed = 0;
   for (const [database, summary] of results) {
+    for (const name of failedNames(summary)) console.log(`FAILED on ${database}: ${name}`);
     console.log(`${database}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`);
     passed += summary.numPassedTests;
     failed += summary.numFailedTests + (summary.success ? 0 : summary.numFailedTests === 0 ? 1 : 0);

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
-import { encodeCursor } from "./audit-cursor";
+import { z } from "zod";
+import { encodeCursor } from "../http/cursor";
 import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow, type PublicAuditEvent } from "./audit-event-rows";
 import { filterCondition, type AuditFilters } from "./audit-filters";
 
@@ -7,6 +8,9 @@ import { filterCondition, type AuditFilters } from "./audit-filters";
  * The query of one keyset page of events matching the filters, newest first: `seq < before` when
  * continuing. A single indexed query, so deep pages cost the same as the first.
  */
+/** Audit listings continue from an event's seq. */
+export const SEQ_POSITION = z.string().regex(/^\d{1,18}$/);
+
 export function auditEventsSql(filters: AuditFilters, page: { before?: number; limit: number }): { sql: string; params: unknown[] } {
   const where = filterCondition(filters);
   const params = [...where.params];
@@ -36,6 +40,6 @@ export async function auditEventsPage(dataSource: DataSource, filters: AuditFilt
   const shown = more ? rows.slice(0, page.limit) : rows;
   return {
     items: shown.map(publicAuditEvent),
-    nextCursor: more ? encodeCursor(shown[shown.length - 1]!.seq, filters) : null,
+    nextCursor: more ? encodeCursor(String(shown[shown.length - 1]!.seq), filters) : null,
   };
 }

@@ -6,11 +6,11 @@ import { securedRouter } from "../auth/secured-router";
 import { idParam } from "../http/params";
 import { problems } from "../http/problem";
 import { parse } from "../http/validate";
-import { decodeCursor } from "./audit-cursor";
+import { decodeCursor } from "../http/cursor";
 import { EXPORT_FORMATS, streamAuditExport, type ExportFormat } from "./audit-export";
 import { filtersOf, parseEventsQuery, parseExportQuery } from "./audit-filters";
 import { auditInput, type AuditFacts } from "./audit-log";
-import { auditEventsPage } from "./audit-query";
+import { auditEventsPage, SEQ_POSITION } from "./audit-query";
 import { sealAuditEvents } from "./audit-seal";
 import { verifyAuditLog } from "./audit-verify";
 import { customerExists, dataSubjectReport } from "./data-subject-report";
@@ -51,7 +51,7 @@ export function auditRoutes(deps: AppDeps): Router {
     }
     const query = parseEventsQuery(req.query);
     const filters = filtersOf(query);
-    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, filters);
+    const before = query.cursor === undefined ? undefined : Number(decodeCursor(query.cursor, SEQ_POSITION, filters));
     await record(req, "audit.query", { filters, limit: query.limit, continued: before !== undefined });
     sendJson(res, await auditEventsPage(deps.dataSource, filters, { before, limit: query.limit }));
   });

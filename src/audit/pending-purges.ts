@@ -1,7 +1,8 @@
 import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { parse } from "../http/validate";
-import { decodeCursor, encodeCursor } from "./audit-cursor";
+import { decodeCursor, encodeCursor } from "../http/cursor";
+import { SEQ_POSITION } from "./audit-query";
 import { cursorParam, pageLimit } from "./audit-filters";
 
 /** The feed events after which a dealer must delete data it holds. */
@@ -44,7 +45,7 @@ export async function dealerExists(dataSource: DataSource, dealerId: string): Pr
 
 /** Decodes a page cursor of this dealer's list before anything is recorded, so a bad one is a plain 400. */
 export function pendingPurgesAfter(dealerId: string, cursor: string | undefined): number | undefined {
-  return cursor === undefined ? undefined : decodeCursor(cursor, { pendingPurges: dealerId });
+  return cursor === undefined ? undefined : Number(decodeCursor(cursor, SEQ_POSITION, { pendingPurges: dealerId }));
 }
 
 /** `GET /v1/audit/dealers/{id}/pending-purges`: withdrawals and erasures beyond the dealer's acknowledgement, oldest first. */

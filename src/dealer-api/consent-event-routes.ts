@@ -9,7 +9,8 @@ import { dealerActor } from "../http/request-context";
 import { parse } from "../http/validate";
 import { auditedRoute, type Outcome } from "./audited-outcome";
 import { requestedPurpose } from "./access-inputs";
-import { cursorParam, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, limitParam } from "./page-params";
+import { decodeCursor, encodeCursor } from "../http/cursor";
+import { cursorParam, DEFAULT_PAGE_SIZE, limitParam } from "./page-params";
 
 /** Event ids are the feed's sequence numbers, kept within what a JSON number holds exactly. */
 const EVENT_ID = /^[1-9]\d{0,14}$/;
@@ -66,7 +67,7 @@ export function consentEventRoutes(deps: AppDeps): Router {
       throw problems.invalidPurpose("Name one of the purposes of GET /v1/purposes, or leave purpose out");
     }
     const { dealerId } = dealerActor(req);
-    const after = query.cursor ? Number(decodeCursor(query.cursor, "event", isEventId)) : await ackedUpTo(deps.dataSource.manager, dealerId);
+    const after = query.cursor ? Number(decodeCursor(query.cursor, z.string().refine(isEventId), "consent-events")) : await ackedUpTo(deps.dataSource.manager, dealerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows: EventRow[] = await deps.dataSource.query(
       "SELECT seq, type, customer_id, purpose, at FROM dealer_events WHERE dealer_id = ? AND seq > ? ORDER BY seq LIMIT ?",
@@ -77,7 +78,7 @@ export function consentEventRoutes(deps: AppDeps): Router {
     }));
     const last = items.at(-1);
     return {
-      body: { items, nextCursor: rows.length > limit && last ? encodeCursor("event", last.id) : null },
+      body: { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id, "consent-events") : null },
       facts: { detail: { count: items.length, fromEventId: items[0]?.id ?? null, toEventId: last?.id ?? null } },
     };
   }));

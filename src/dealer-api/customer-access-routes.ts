@@ -10,7 +10,8 @@ import { loadAccessInputs, requestedPurpose, type CustomerInputs, type CustomerS
 import { auditedRoute, denialProblem, type Outcome } from "./audited-outcome";
 import { consentingCustomers } from "./consenting-customers";
 import { projectCustomer, type CustomerView } from "./customer-projection";
-import { cursorParam, decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, limitParam } from "./page-params";
+import { decodeCursor, encodeCursor } from "../http/cursor";
+import { cursorParam, DEFAULT_PAGE_SIZE, limitParam } from "./page-params";
 
 const uuid = z.uuid();
 const isUuid = (value: string) => uuid.safeParse(value).success;
@@ -103,7 +104,7 @@ export function customerAccessRoutes(deps: AppDeps): Router {
 
   router.get("/v1/customers", deps.authenticateDealer, auditedRoute(deps, "customer.list", async (req): Promise<Outcome> => {
     const query = parse(listQuery, req.query, "query");
-    const after = query.cursor ? decodeCursor(query.cursor, "customer", isUuid) : "";
+    const after = query.cursor ? decodeCursor(query.cursor, uuid, "customers") : "";
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const ctx = await accessContext(deps, req);
     const { dealerSide } = await loadAccessInputs(deps.dataSource, ctx.base);
@@ -113,7 +114,7 @@ export function customerAccessRoutes(deps: AppDeps): Router {
     const found = disclose(ctx, dealerSide, page.customers);
     const last = page.customers.at(-1);
     return {
-      body: { items: found.views, nextCursor: page.more && last ? encodeCursor("customer", last.id) : null },
+      body: { items: found.views, nextCursor: page.more && last ? encodeCursor(last.id, "customers") : null },
       facts: {
         ...ctx.audit, grantId: dealerDecision.grantId, fields: found.fields,
         detail: { count: found.views.length, customerIds: found.views.map((view) => view.id), consentIds: found.consentIds },

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import { z } from "zod";
-import { problems } from "../http/problem";
+import { decodeCursor, encodeCursor } from "../http/cursor";
 import { DealerEntity, type Dealer, type DealerStatus } from "./dealer.entity";
 
 export interface DealerListQuery {
@@ -15,28 +15,13 @@ interface Position {
   id: string;
 }
 
+/** The creation time and id of the last dealer on the previous page. */
 const position = z.tuple([z.iso.datetime(), z.uuid()]);
-
-/** Opaque to callers: the creation time and id of the last dealer on the previous page. */
-function encodeCursor(dealer: Dealer): string {
-  return Buffer.from(JSON.stringify([dealer.createdAt, dealer.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): Position {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    decoded = undefined;
-  }
-  const parsed = position.safeParse(decoded);
-  if (!parsed.success) throw problems.validation("Invalid query: cursor is not one this API handed out", [{ path: "cursor", message: "is not a valid cursor" }]);
-  return { createdAt: parsed.data[0], id: parsed.data[1] };
-}
+const positionOf = ([createdAt, id]: [string, string]): Position => ({ createdAt, id });
 
 /** Dealers in creation order, keyset-paged so a page stays stable while dealers are added. */
 export async function listDealers(dataSource: DataSource, query: DealerListQuery): Promise<{ items: Dealer[]; nextCursor: string | null }> {
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const after = query.cursor === undefined ? undefined : positionOf(decodeCursor(query.cursor, position, "dealers"));
   const builder = dataSource.getRepository(DealerEntity).createQueryBuilder("dealer")
     .orderBy("dealer.createdAt", "ASC")
     .addOrderBy("dealer.id", "ASC")
@@ -48,6 +33,7 @@ export async function listDealers(dataSource: DataSource, query: DealerListQuery
   }
   const rows = await builder.getMany();
   const items = rows.slice(0, query.limit);
-  const nextCursor = rows.length > query.limit ? encodeCursor(items[items.length - 1]!) : null;
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > query.limit && last ? encodeCursor([last.createdAt, last.id], "dealers") : null;
   return { items, nextCursor };
 }
