@@ -1,0 +1,127 @@
+import { execFile, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customerDataSchema } from "../src/customers/customer-fields";
+import { generateCustomers } from "../src/demo/customer-generator";
+import { GatewayClient } from "../src/demo/gateway-client";
+import { seedDemo, type DemoDataset } from "../src/demo/seed-demo";
+import { buildWalkthrough, type WalkthroughStep } from "../src/demo/walkthrough";
+import { renderWalkthrough, STATUS_MARKER } from "../src/demo/walkthrough-curl";
+import { runWalkthrough } from "../src/demo/walkthrough-runner";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+
+const DEMO_CUSTOMERS = 50;
+const SHORT_EXPIRY_SECONDS = 5;
+
+/** Seeds a fresh test gateway the way `npm run demo` does, then lets the short-lived consents expire. */
+async function seededGateway(): Promise<{ gw: TestGateway; dataset: DemoDataset; steps: WalkthroughStep[] }> {
+  const gw = await startTestGateway();
+  const admin = new GatewayClient(gw.url).withToken(await gw.adminToken());
+  const dataset = await seedDemo({ admin, customers: DEMO_CUSTOMERS, now: gw.clock.read, concurrency: 4, shortExpirySeconds: SHORT_EXPIRY_SECONDS });
+  gw.clock.advance((SHORT_EXPIRY_SECONDS + 1) * 1000);
+  return { gw, dataset, steps: buildWalkthrough(dataset) };
+}
+
+const count = async (gw: TestGateway, sql: string): Promise<number> => Number((await gw.dataSource.query(sql))[0].n);
+
+describe("demo dataset", () => {
+  it("when customers are generated twice with the same seed, then they are identical and valid customer records", () => {
+    const first = generateCustomers(200);
+    expect(generateCustomers(200)).toEqual(first);
+    for (const { locale: _locale, externalRef, ...record } of first) {
+      expect(externalRef).toMatch(/^CRM-\d{6}$/);
+      expect(customerDataSchema.safeParse(record).success).toBe(true);
+    }
+    expect(new Set(first.map((c) => c.postalAddress.country)).size).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("npm run demo: seeding and the printed walkthrough", () => {
+  let gw: TestGateway;
+  let dataset: DemoDataset;
+  let steps: WalkthroughStep[];
+
+  beforeAll(async () => {
+    ({ gw, dataset, steps } = await seededGateway());
+  }, 120_000);
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it("when the demo is seeded, then the database holds what it reports, created through the admin API", async () => {
+    expect(await count(gw, "SELECT COUNT(*) AS n FROM dealers")).toBe(4);
+    expect(await count(gw, "SELECT COUNT(*) AS n FROM customers")).toBe(DEMO_CUSTOMERS);
+    expect(await count(gw, "SELECT COUNT(*) AS n FROM customers WHERE status = 'restricted'")).toBe(dataset.counts.restricted);
+    expect(await count(gw, "SELECT COUNT(*) AS n FROM consents")).toBe(dataset.counts.consents);
+    expect(await count(gw, "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'customer.import'")).toBe(1);
+    expect(await count(gw, "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'consent.record'")).toBe(dataset.counts.consents);
+    expect(dataset.dealers.us.transferSafeguard).toBeUndefined();
+    expect(dataset.dealers.jp.transferSafeguard).toBe("scc");
+  });
+
+  it("when the walkthrough's requests run in order, then each answers the status and code it claims", async () => {
+    const outcomes = await runWalkthrough(gw.url, steps);
+    expect(outcomes.length).toBeGreaterThanOrEqual(14);
+    for (const outcome of outcomes) {
+      expect({ title: outcome.step.title, status: outcome.status, code: outcome.step.expect.code ? outcome.code : undefined })
+        .toEqual({ title: outcome.step.title, status: outcome.step.expect.status, code: outcome.step.expect.code });
+    }
+
+    const dataOf = (index: number) => (outcomes[index]!.body as { data: object }).data;
+    expect(Object.keys(dataOf(0)).sort()).toEqual(["email", "name", "phone", "preferredLanguage", "serviceOrders", "warranties"]);
+    expect(Object.keys(dataOf(1)).sort()).toEqual(["interests", "name", "preferredLanguage"]);
+
+    const feed = outcomes.find((o) => o.step.path === "/v1/consent-events")!.body as { items: { type: string; customerId?: string }[] };
+    expect(feed.items.filter((e) => e.type === "consent.withdrawn" && e.customerId === dataset.customers.reader.id)).toHaveLength(2);
+    expect(feed.items.filter((e) => e.type === "consent.granted")).toHaveLength(0);
+
+    const withdrawals = await count(gw, `SELECT COUNT(*) AS n FROM consent_purposes WHERE consent_id = '${dataset.customers.reader.consentId}' AND withdrawn_at IS NOT NULL`);
+    expect(withdrawals).toBe(2);
+  });
+
+  it("when the walkthrough is printed, then every command is complete: no placeholder, every id real, every variable set first", () => {
+    const printed = renderWalkthrough(gw.url, steps);
+    const commands = printed.split("\n").filter((line) => line && !line.startsWith("#"));
+    expect(commands).toHaveLength(steps.length);
+    for (const command of commands) {
+      expect(command).not.toMatch(/<[a-z_ -]+>|\{[a-zA-Z]+\}|:id\b|\bundefined\b|\bnull\b|\$\{|\.\.\.|TODO|xxx/i);
+    }
+    const seededIds = new Set([
+      ...Object.values(dataset.dealers).flatMap((d) => [d.id]),
+      ...Object.values(dataset.customers).flatMap((c) => (typeof c === "object" ? [c.id, c.consentId].filter(Boolean) : [])),
+    ]);
+    for (const uuid of printed.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []) expect(seededIds).toContain(uuid);
+    const defined = new Set<string>();
+    for (const command of commands) {
+      for (const used of command.match(/\$([A-Z_]+)/g) ?? []) expect(defined, `${used} used before it is set`).toContain(used.slice(1));
+      const assigned = /^([A-Z_]+)=\$\(/.exec(command);
+      if (assigned) defined.add(assigned[1]!);
+    }
+    for (const dealer of Object.values(dataset.dealers).filter((d) => d.key !== "ch")) expect(printed).toContain(`${dealer.clientId}:${dealer.clientSecret}`);
+  });
+});
+
+const hasShellAndCurl = ["bash", "curl"].every((program) => spawnSync("sh", ["-c", `command -v ${program}`]).status === 0);
+
+describe.skipIf(!hasShellAndCurl)("npm run demo: the printed commands pasted into a shell", () => {
+  let gw: TestGateway;
+  let steps: WalkthroughStep[];
+
+  beforeAll(async () => {
+    ({ gw, steps } = await seededGateway());
+  }, 120_000);
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it("when the printed script runs in bash, then each command prints the status its comment announces", async () => {
+    const script = renderWalkthrough(gw.url, steps);
+    // Asynchronously: the gateway answering curl runs in this very process.
+    const run = await promisify(execFile)("bash", ["-c", script], { encoding: "utf8", timeout: 60_000 });
+    const printedStatuses = [...run.stdout.matchAll(new RegExp(`${STATUS_MARKER}(\\d{3})`, "g"))].map((match) => Number(match[1]));
+    const announced = steps.flatMap((step) => (step.kind === "request" ? [step.expect.status] : []));
+    expect(printedStatuses).toEqual(announced);
+    const announcedInComments = [...script.matchAll(/\[expect (\d{3})/g)].map((match) => Number(match[1]));
+    expect(announcedInComments).toEqual(announced);
+  });
+});
