@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomer, customerRecord } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { countRows } from "./support/db-state";
 
 let gw: TestGateway;
 let auth: { Authorization: string };
@@ -12,10 +13,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-const count = async (table: string): Promise<number> => {
-  const rows: { n: number | string }[] = await gw.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(rows[0]!.n);
-};
+const count = (table: string) => countRows(gw, table);
 
 const importNdjson = (body: string) => gw.http.post("/v1/admin/customers/import").set(auth).set("Content-Type", "application/x-ndjson").send(body);
 const ndjson = (records: unknown[]) => records.map((record) => JSON.stringify(record)).join("\n");

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomer, customerRecord } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { countRows } from "./support/db-state";
 
 let gw: TestGateway;
 let auth: { Authorization: string };
@@ -12,10 +13,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-const count = async (table: string): Promise<number> => {
-  const rows: { n: number | string }[] = await gw.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(rows[0]!.n);
-};
+const count = (table: string) => countRows(gw, table);
 
 interface AuditRow { action: string; customer_id: string | null; decision: string; status: number; fields: string | null; detail: string | null }
 const auditOf = (response: { headers: Record<string, string> }): Promise<AuditRow[]> =>

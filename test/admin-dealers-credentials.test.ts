@@ -11,6 +11,7 @@ import { requestContext } from "../src/http/request-context";
 import { createLogger } from "../src/ops/logger";
 import { createCredential, createDealer, dealerToken, type CredentialBody } from "./support/fixtures";
 import { startTestGateway, testKeys, type TestGateway } from "./support/gateway";
+import { countRows } from "./support/db-state";
 
 let gw: TestGateway;
 let auth: { Authorization: string };
@@ -22,10 +23,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-async function countRows(table: string): Promise<number> {
-  const rows: { n: number | string }[] = await gw.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(rows[0]!.n);
-}
+const count = (table: string) => countRows(gw, table);
 
 function auditEventsOf(response: { headers: Record<string, string> }): Promise<{ action: string; status: number; dealer_id: string; detail: string }[]> {
   return gw.dataSource.query("SELECT action, status, dealer_id, detail FROM audit_events WHERE request_id = ?", [response.headers["x-request-id"]]);
@@ -84,9 +82,9 @@ describe("issuing credentials", () => {
   });
 
   it("when a credential is asked for an unknown dealer, then 404 and nothing is written", async () => {
-    const before = [await countRows("dealer_credentials"), await countRows("audit_events")];
+    const before = [await count("dealer_credentials"), await count("audit_events")];
     await gw.http.post(`/v1/admin/dealers/${randomUUID()}/credentials`).set(auth).send({}).expect(404);
-    expect([await countRows("dealer_credentials"), await countRows("audit_events")]).toEqual(before);
+    expect([await count("dealer_credentials"), await count("audit_events")]).toEqual(before);
   });
 
   it.each([
@@ -94,10 +92,10 @@ describe("issuing credentials", () => {
     ["a non-object body", [1, 2]],
   ])("when the credential body has %s, then 400 and nothing is written", async (_case, body) => {
     const dealer = await createDealer(gw);
-    const before = [await countRows("dealer_credentials"), await countRows("audit_events")];
+    const before = [await count("dealer_credentials"), await count("audit_events")];
     const response = await gw.http.post(`/v1/admin/dealers/${dealer.id}/credentials`).set(auth).send(body).expect(400);
     expect(response.body.code).toBe("validation_failed");
-    expect([await countRows("dealer_credentials"), await countRows("audit_events")]).toEqual(before);
+    expect([await count("dealer_credentials"), await count("audit_events")]).toEqual(before);
   });
 
   it("when a credential is created without a body, then it is created", async () => {
@@ -148,10 +146,10 @@ describe("revoking credentials", () => {
     const mine = await createDealer(gw);
     const theirs = await createDealer(gw);
     const credential = await createCredential(gw, theirs.id);
-    const before = await countRows("audit_events");
+    const before = await count("audit_events");
     await gw.http.delete(`/v1/admin/dealers/${mine.id}/credentials/${credential.clientId}`).set(auth).expect(404);
     await gw.http.get(`/v1/admin/dealers/${mine.id}/credentials/${credential.clientId}`).set(auth).expect(404);
-    expect(await countRows("audit_events")).toBe(before);
+    expect(await count("audit_events")).toBe(before);
     expect(await dealerToken(gw, credential)).toBeTruthy();
   });
 
@@ -159,9 +157,9 @@ describe("revoking credentials", () => {
     const dealer = await createDealer(gw);
     const credential = await createCredential(gw, dealer.id);
     await gw.http.delete(`/v1/admin/dealers/${dealer.id}/credentials/${credential.clientId}`).set(auth).expect(204);
-    const before = await countRows("audit_events");
+    const before = await count("audit_events");
     expect((await gw.http.delete(`/v1/admin/dealers/${dealer.id}/credentials/${credential.clientId}`).set(auth).expect(409)).body.code).toBe("conflict");
-    expect(await countRows("audit_events")).toBe(before);
+    expect(await count("audit_events")).toBe(before);
   });
 
   it("when the client id is malformed, then 400; when it is unknown, then 404", async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCredential, createDealer, putGrant, type CredentialBody } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { countRows } from "./support/db-state";
 
 let gw: TestGateway;
 let auth: { Authorization: string };
@@ -16,12 +17,9 @@ afterAll(async () => {
 const HOUR = 3_600_000;
 const inFuture = (ms: number) => new Date(gw.clock.now.getTime() + ms).toISOString();
 
-async function countRows(table: string): Promise<number> {
-  const rows: { n: number | string }[] = await gw.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(rows[0]!.n);
-}
+const count = (table: string) => countRows(gw, table);
 
-const countWritable = async () => [await countRows("dealer_grants"), await countRows("audit_events"), await countRows("dealer_events")];
+const countWritable = async () => [await count("dealer_grants"), await count("audit_events"), await count("dealer_events")];
 
 function auditEventsOf(response: { headers: Record<string, string> }) {
   return gw.dataSource.query("SELECT action, status, dealer_id, purpose, grant_id, fields, detail FROM audit_events WHERE request_id = ?", [response.headers["x-request-id"]]);

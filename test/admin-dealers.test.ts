@@ -3,6 +3,7 @@ import type { Response } from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCredential, createDealer, putGrant } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { rowCounts } from "./support/db-state";
 
 let gw: TestGateway;
 let auth: { Authorization: string };
@@ -16,14 +17,7 @@ afterAll(async () => {
 
 const WRITTEN_TABLES = ["dealers", "dealer_credentials", "dealer_grants", "audit_events"];
 
-async function rowCounts(): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of WRITTEN_TABLES) {
-    const rows: { n: number | string }[] = await gw.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
-    counts[table] = Number(rows[0]!.n);
-  }
-  return counts;
-}
+const counts = () => rowCounts(gw, WRITTEN_TABLES);
 
 interface AuditRow { action: string; decision: string; status: number; dealer_id: string | null; detail: string | null }
 
@@ -73,12 +67,12 @@ describe("creating a dealer", () => {
     ["a blank name", { name: "   ", country: "FR" }, "name"],
     ["a missing country", { name: "Dealer" }, "country"],
   ])("when the body has %s, then 400 names the field and nothing is written", async (_case, body, field) => {
-    const before = await rowCounts();
+    const before = await counts();
     const response = await gw.http.post("/v1/admin/dealers").set(auth).send(body).expect(400);
     expect(response.headers["content-type"]).toMatch(/application\/problem\+json/);
     expect(response.body.code).toBe("validation_failed");
     expect(JSON.stringify(response.body.errors)).toContain(field);
-    expect(await rowCounts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 });
 
@@ -170,17 +164,17 @@ describe("updating a dealer", () => {
     ["a wrong type", { name: ["a"] }],
   ])("when the patch carries %s, then 400 and the dealer is unchanged", async (_case, body) => {
     const dealer = await createDealer(gw);
-    const before = await rowCounts();
+    const before = await counts();
     const response = await gw.http.patch(`/v1/admin/dealers/${dealer.id}`).set(auth).send(body).expect(400);
     expect(response.body.code).toBe("validation_failed");
-    expect(await rowCounts()).toEqual(before);
+    expect(await counts()).toEqual(before);
     expect((await gw.http.get(`/v1/admin/dealers/${dealer.id}`).set(auth)).body).toMatchObject({ name: dealer.name, country: dealer.country, status: "active" });
   });
 
   it("when an unknown dealer is patched, then 404 and nothing is written", async () => {
-    const before = await rowCounts();
+    const before = await counts();
     await gw.http.patch(`/v1/admin/dealers/${randomUUID()}`).set(auth).send({ name: "Nobody" }).expect(404);
-    expect(await rowCounts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 });
 
@@ -197,13 +191,13 @@ describe("suspending and reinstating", () => {
 
   it("when a dealer is already in the asked state, then 409 conflict and nothing is written", async () => {
     const dealer = await createDealer(gw);
-    const before = await rowCounts();
+    const before = await counts();
     expect((await gw.http.post(`/v1/admin/dealers/${dealer.id}/reinstate`).set(auth).expect(409)).body.code).toBe("conflict");
     await gw.http.post(`/v1/admin/dealers/${dealer.id}/suspend`).set(auth).expect(200);
-    const afterSuspend = await rowCounts();
+    const afterSuspend = await counts();
     await gw.http.post(`/v1/admin/dealers/${dealer.id}/suspend`).set(auth).expect(409);
     expect(afterSuspend.audit_events).toBe(before.audit_events! + 1);
-    expect(await rowCounts()).toEqual(afterSuspend);
+    expect(await counts()).toEqual(afterSuspend);
   });
 
   it("when a dealer is suspended twice at once, then one call wins and the other gets 409", async () => {
@@ -240,7 +234,7 @@ describe("roles", () => {
       gw.http.put(`${base}/grants/record_accuracy`).send({}),
       gw.http.delete(`${base}/grants/service_delivery`),
     ];
-    const before = await rowCounts();
+    const before = await counts();
     for (const write of writes) {
       const response = await write.set(auditor);
       expect(response.status).toBe(403);
@@ -249,7 +243,7 @@ describe("roles", () => {
     for (const read of [gw.http.get("/v1/admin/dealers"), gw.http.get(base), gw.http.get(`${base}/credentials`), gw.http.get(`${base}/grants`)]) {
       expect((await read.set(auditor)).status).toBe(403);
     }
-    expect(await rowCounts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("when no token is given, then 401", async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_PASSWORD, startTestGateway, type TestGateway } from "./support/gateway";
-import { auditGet, auditor, countRows, eventsWhere, writeEvent } from "./audit.support";
+import { auditGet, auditor, eventsWhere, writeEvent } from "./audit.support";
+import { countRows } from "./support/db-state";
 
 let gw: TestGateway;
 const customerId = randomUUID();

@@ -4,7 +4,8 @@ import type { Response } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXPORT_PAGE_SIZE, writeWithBackpressure } from "../src/audit/audit-export";
 import { startTestGateway, type TestGateway } from "./support/gateway";
-import { auditGet, countRows, eventsWhere, parseCsv, writeEvent } from "./audit.support";
+import { auditGet, eventsWhere, parseCsv, writeEvent } from "./audit.support";
+import { countRows } from "./support/db-state";
 
 const BULK = EXPORT_PAGE_SIZE * 2 + 500;
 let gw: TestGateway;

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDealer, createCredential, dealerToken, dealerWithAccess, putGrant, recordConsent, type DealerWithAccess } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
-import { auditGet, auditor, countRows, eventsWhere } from "./audit.support";
+import { auditGet, auditor, eventsWhere } from "./audit.support";
+import { countRows } from "./support/db-state";
 
 let gw: TestGateway;
 let first: DealerWithAccess;

@@ -4,7 +4,8 @@ import { sealAuditEvents, startAuditSealer } from "../src/audit/audit-seal";
 import { createLogger } from "../src/ops/logger";
 import { createDataSource } from "../src/db/data-source";
 import { startTestGateway, type TestGateway } from "./support/gateway";
-import { countRows, dropTriggers, eventsWhere, letEventsSettle, recreateTriggers, verify, writeEvent } from "./audit.support";
+import { dropTriggers, eventsWhere, letEventsSettle, recreateTriggers, verify, writeEvent } from "./audit.support";
+import { countRows } from "./support/db-state";
 
 let gw: TestGateway | undefined;
 afterEach(async () => {

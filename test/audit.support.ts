@@ -25,10 +25,6 @@ export async function eventsWhere<T = Record<string, unknown>>(gw: TestGateway, 
   return gw.dataSource.query(`SELECT * FROM audit_events WHERE ${where} ORDER BY seq`, params);
 }
 
-export async function countRows(gw: TestGateway, table: string): Promise<number> {
-  const rows: { n: number | string }[] = await gw.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(rows[0]!.n);
-}
 
 /** Moves the gateway clock past the settle window, so everything written so far may be sealed. */
 export function letEventsSettle(gw: TestGateway): void {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_PASSWORD, startTestGateway, type TestGateway } from "./support/gateway";
+import { countRows } from "./support/db-state";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -9,10 +10,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-const count = async (table: string): Promise<number> => {
-  const rows: { n: number | string }[] = await gw.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(rows[0]!.n);
-};
+const count = (table: string) => countRows(gw, table);
 
 describe("operations endpoints", () => {
   it("when the process is up, then /healthz answers ok", async () => {
