@@ -24,7 +24,7 @@ export function securedRouter(authenticateAdmin: RequestHandler): SecuredRouter 
 }
 
 interface Layer {
-  route?: { path: string; stack: { handle: unknown }[] };
+  route?: { path: string | RegExp | (string | RegExp)[]; stack: { handle: unknown }[] };
   handle: { stack?: Layer[] };
 }
 
@@ -37,8 +37,9 @@ export function unguardedAdminRoutes(router: object): string[] {
   const walk = (layers: Layer[]) => {
     for (const layer of layers) {
       if (layer.route) {
-        const isAdminApi = ADMIN_API_PREFIXES.some((prefix) => layer.route!.path.startsWith(prefix));
-        if (isAdminApi && !layer.route.stack.some((entry) => isRoleGuard(entry.handle))) unguarded.push(layer.route.path);
+        const path = String(layer.route.path);
+        const isAdminApi = ADMIN_API_PREFIXES.some((prefix) => path.startsWith(prefix));
+        if (isAdminApi && !layer.route.stack.some((entry) => isRoleGuard(entry.handle))) unguarded.push(path);
       } else if (layer.handle.stack) {
         walk(layer.handle.stack);
       }

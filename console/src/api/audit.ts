@@ -1,0 +1,28 @@
+import { apiBlob, get, query } from "./http";
+import type { AuditEvent, DataSubjectReport, DealerPendingPurges, Page, PurgeSummary, VerifyResult } from "./types";
+
+/** The filters of `GET /v1/audit/events` (contract section 6). */
+export interface AuditFilters {
+  customerId?: string;
+  dealerId?: string;
+  actorId?: string;
+  purpose?: string;
+  action?: string;
+  decision?: "allow" | "deny" | "";
+  from?: string;
+  to?: string;
+}
+
+export const EXPORT_TYPES = { csv: "text/csv", ndjson: "application/x-ndjson" } as const;
+
+export const searchAuditEvents = (filters: AuditFilters, page: { cursor?: string; limit?: number } = {}) =>
+  get<Page<AuditEvent>>(`/v1/audit/events${query({ ...filters, ...page })}`);
+
+export const exportAuditEvents = (filters: AuditFilters, format: keyof typeof EXPORT_TYPES) =>
+  apiBlob(`/v1/audit/events${query({ ...filters })}`, EXPORT_TYPES[format]);
+
+export const customerReport = (customerId: string) => get<DataSubjectReport>(`/v1/audit/customers/${encodeURIComponent(customerId)}/report`);
+export const allPendingPurges = () => get<{ items: PurgeSummary[] }>("/v1/audit/pending-purges");
+export const dealerPendingPurges = (dealerId: string, cursor?: string) =>
+  get<DealerPendingPurges>(`/v1/audit/dealers/${encodeURIComponent(dealerId)}/pending-purges${query({ cursor })}`);
+export const verifyAuditLog = () => get<VerifyResult>("/v1/audit/verify");

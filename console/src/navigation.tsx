@@ -1,0 +1,27 @@
+import { Link } from "./routing/link";
+import { NAV_GROUPS, ROUTES } from "./routes";
+import type { Role } from "./session/session-store";
+
+/** Only the pages the user's roles open; the others are not listed at all. */
+export function Navigation({ roles, path }: { roles: Role[]; path: string }) {
+  const visible = ROUTES.filter((route) => route.nav && route.allowed(roles));
+  return (
+    <nav class="sidebar" aria-label="Console">
+      {NAV_GROUPS.map((group) => {
+        const routes = visible.filter((route) => route.nav!.group === group);
+        if (routes.length === 0) return null;
+        return (
+          <div class="nav-group" key={group}>
+            <p class="nav-heading">{group}</p>
+            <ul>
+              {routes.map((route) => {
+                const current = path === route.pattern || (route.pattern !== "/audit" && path.startsWith(`${route.pattern}/`));
+                return <li key={route.pattern}><Link href={route.pattern} current={current} class="nav-link">{route.nav!.label}</Link></li>;
+              })}
+            </ul>
+          </div>
+        );
+      })}
+    </nav>
+  );
+}

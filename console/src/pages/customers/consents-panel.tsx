@@ -1,0 +1,40 @@
+import { useState } from "preact/hooks";
+import { listConsents, listPurposes } from "../../api/crm";
+import type { Consent, Dealer } from "../../api/types";
+import { Button } from "../../ui/button";
+import { ErrorNotice } from "../../ui/error-notice";
+import { Loading, Panel } from "../../ui/page";
+import { useResource } from "../../ui/use-resource";
+import { ConsentForm } from "./consent-form";
+import { ConsentTimeline } from "./consent-timeline";
+import { WithdrawDialog } from "./withdraw-dialog";
+
+interface ConsentsPanelProps {
+  customerId: string;
+  erased: boolean;
+  dealers: Dealer[];
+}
+
+export function ConsentsPanel({ customerId, erased, dealers }: ConsentsPanelProps) {
+  const consents = useResource(() => listConsents(customerId), [customerId]);
+  const purposes = useResource(() => listPurposes(), []);
+  const [adding, setAdding] = useState(false);
+  const [withdrawing, setWithdrawing] = useState<Consent | null>(null);
+  const dealerName = (id: string) => dealers.find((dealer) => dealer.id === id)?.name;
+  return (
+    <Panel title="Consents" actions={!erased && !adding && <Button variant="primary" onClick={() => setAdding(true)}>Record consent</Button>}>
+      {adding && purposes.data && (
+        <ConsentForm customerId={customerId} dealers={dealers} purposes={purposes.data.items}
+          onRecorded={() => { setAdding(false); consents.reload(); }} onCancel={() => setAdding(false)} />
+      )}
+      <ErrorNotice problem={consents.problem ?? purposes.problem} />
+      {consents.loading && !consents.data ? <Loading /> : consents.data && (
+        <ConsentTimeline consents={consents.data.items} dealerName={dealerName} onWithdraw={erased ? undefined : setWithdrawing} />
+      )}
+      {withdrawing && (
+        <WithdrawDialog consent={withdrawing} dealerName={dealerName(withdrawing.dealerId)}
+          onDone={() => { setWithdrawing(null); consents.reload(); }} onCancel={() => setWithdrawing(null)} />
+      )}
+    </Panel>
+  );
+}

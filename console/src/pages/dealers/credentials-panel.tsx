@@ -1,0 +1,68 @@
+import { useState } from "preact/hooks";
+import { issueCredential, listCredentials, revokeCredential } from "../../api/crm";
+import type { Credential, IssuedCredential } from "../../api/types";
+import { Button } from "../../ui/button";
+import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { ErrorNotice } from "../../ui/error-notice";
+import { formatDateTime } from "../../ui/format";
+import { Loading, Panel } from "../../ui/page";
+import { StatusBadge } from "../../ui/status-badge";
+import { useAction, useResource } from "../../ui/use-resource";
+import { IssuedSecret } from "./issued-secret";
+
+export function CredentialsPanel({ dealerId }: { dealerId: string }) {
+  const credentials = useResource(() => listCredentials(dealerId), [dealerId]);
+  const issue = useAction();
+  const revoke = useAction();
+  const [issued, setIssued] = useState<IssuedCredential | null>(null);
+  const [revoking, setRevoking] = useState<Credential | null>(null);
+  const onIssue = async () => {
+    let created: IssuedCredential | undefined;
+    if (await issue.run(async () => { created = await issueCredential(dealerId); })) {
+      setIssued(created ?? null);
+      credentials.reload();
+    }
+  };
+  const onRevoke = async () => {
+    if (revoking && await revoke.run(() => revokeCredential(dealerId, revoking.clientId))) {
+      setRevoking(null);
+      credentials.reload();
+    }
+  };
+  return (
+    <Panel title="Credentials" actions={<Button variant="primary" busy={issue.busy} onClick={onIssue}>Issue credential</Button>}>
+      <p class="muted">Client credentials for the dealer's point-of-sale integration. Several may be live while the dealer rotates them.</p>
+      <ErrorNotice problem={issue.problem} />
+      {issued && <IssuedSecret credential={issued} onDone={() => setIssued(null)} />}
+      <ErrorNotice problem={credentials.problem} />
+      {credentials.loading && !credentials.data ? <Loading /> : credentials.data && (
+        credentials.data.items.length === 0 ? <p class="empty">No credential issued yet.</p> : (
+          <table class="table">
+            <thead><tr><th scope="col">Client id</th><th scope="col">Status</th><th scope="col">Issued</th><th scope="col">Revoked</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+            <tbody>
+              {credentials.data.items.map((credential) => (
+                <tr key={credential.clientId}>
+                  <td class="mono">{credential.clientId}</td>
+                  <td><StatusBadge status={credential.status} /></td>
+                  <td>{formatDateTime(credential.createdAt)}</td>
+                  <td>{formatDateTime(credential.revokedAt)}</td>
+                  <td class="row-actions">
+                    {credential.status === "active" && (
+                      <Button variant="quiet" label={`Revoke credential ${credential.clientId}`} onClick={() => setRevoking(credential)}>Revoke</Button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      )}
+      {revoking && (
+        <ConfirmDialog title="Revoke this credential?" confirmLabel="Revoke credential" danger busy={revoke.busy} problem={revoke.problem}
+          onConfirm={onRevoke} onCancel={() => { setRevoking(null); revoke.clear(); }}>
+          <p>Requests made with <code>{revoking.clientId}</code> are refused from now on, including with tokens already issued. This cannot be undone; issue a new credential instead.</p>
+        </ConfirmDialog>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,55 @@
+import { useState } from "preact/hooks";
+import { getDealer, setDealerStatus } from "../../api/crm";
+import type { PageProps } from "../../routes";
+import { Link } from "../../routing/link";
+import { Button } from "../../ui/button";
+import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { ErrorNotice } from "../../ui/error-notice";
+import { formatDateTime } from "../../ui/format";
+import { Loading, Page } from "../../ui/page";
+import { StatusBadge } from "../../ui/status-badge";
+import { useAction, useResource } from "../../ui/use-resource";
+import { CredentialsPanel } from "./credentials-panel";
+import { GrantsPanel } from "./grants-panel";
+
+const SAFEGUARD_LABEL: Record<string, string> = { adequacy: "Adequacy decision", scc: "Standard contractual clauses" };
+
+export function DealerPage({ params }: PageProps) {
+  const dealer = useResource(() => getDealer(params.id!), [params.id]);
+  const action = useAction();
+  const [confirming, setConfirming] = useState(false);
+  if (!dealer.data) return <Page title="Dealer">{dealer.loading ? <Loading /> : <ErrorNotice problem={dealer.problem} />}</Page>;
+  const current = dealer.data;
+  const suspended = current.status === "suspended";
+  const changeStatus = async () => {
+    if (await action.run(() => setDealerStatus(current.id, suspended ? "reinstate" : "suspend"))) {
+      setConfirming(false);
+      dealer.reload();
+    }
+  };
+  return (
+    <Page
+      title={current.name}
+      intro={<><Link href="/dealers">Dealers</Link> · <span class="mono">{current.id}</span></>}
+      actions={suspended
+        ? <Button variant="primary" busy={action.busy} onClick={changeStatus}>Reinstate dealer</Button>
+        : <Button variant="danger" onClick={() => setConfirming(true)}>Suspend dealer</Button>}
+    >
+      <dl class="facts">
+        <div><dt>Status</dt><dd><StatusBadge status={current.status} /></dd></div>
+        <div><dt>Country</dt><dd>{current.country}</dd></div>
+        <div><dt>Transfer safeguard</dt><dd>{current.transferSafeguard ? SAFEGUARD_LABEL[current.transferSafeguard] : "None"}</dd></div>
+        <div><dt>Added</dt><dd>{formatDateTime(current.createdAt)}</dd></div>
+      </dl>
+      {!confirming && <ErrorNotice problem={action.problem} />}
+      {confirming && (
+        <ConfirmDialog title={`Suspend ${current.name}?`} confirmLabel="Suspend dealer" danger busy={action.busy} problem={action.problem}
+          onConfirm={changeStatus} onCancel={() => { setConfirming(false); action.clear(); }}>
+          <p>The dealer loses access to every customer at once, including with tokens it already holds. Reinstating restores it.</p>
+        </ConfirmDialog>
+      )}
+      <CredentialsPanel dealerId={current.id} />
+      <GrantsPanel dealerId={current.id} />
+    </Page>
+  );
+}

@@ -1,0 +1,24 @@
+import { useState } from "preact/hooks";
+
+/** The clipboard API needs a secure context; plain HTTP on an internal host falls back to selecting the text. */
+async function copyText(text: string, fallbackInput: HTMLInputElement | null): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    if (!fallbackInput) return false;
+    fallbackInput.select();
+    return document.execCommand("copy");
+  }
+}
+
+export function CopyButton({ text, what, input }: { text: string; what: string; input: () => HTMLInputElement | null }) {
+  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
+  const onClick = async () => setState((await copyText(text, input())) ? "copied" : "failed");
+  return (
+    <span class="copy">
+      <button type="button" class="button button-secondary button-small" onClick={onClick} aria-label={`Copy ${what}`}>Copy</button>
+      <span class="copy-state" role="status">{state === "copied" ? "Copied" : state === "failed" ? "Select the text and copy it by hand" : ""}</span>
+    </span>
+  );
+}

@@ -1,0 +1,101 @@
+import type { ComponentChildren } from "preact";
+import { useId } from "preact/hooks";
+
+interface BaseProps {
+  label: string;
+  hint?: string;
+  required?: boolean;
+  /** Marks the label "(optional)" in a form where most fields are required. */
+  optional?: boolean;
+}
+
+function FieldLabel({ id, label, optional }: { id: string; label: string; optional?: boolean }) {
+  return <label for={id}>{label}{optional && <span class="optional"> (optional)</span>}</label>;
+}
+
+function Hint({ id, text }: { id: string; text?: string }) {
+  return text ? <p id={id} class="hint">{text}</p> : null;
+}
+
+interface TextFieldProps extends BaseProps {
+  value: string;
+  onInput: (value: string) => void;
+  type?: "text" | "email" | "password" | "datetime-local" | "date" | "tel" | "search";
+  placeholder?: string;
+  autocomplete?: string;
+  pattern?: string;
+  maxLength?: number;
+  list?: string;
+  mono?: boolean;
+  name?: string;
+}
+
+export function TextField(props: TextFieldProps) {
+  const id = useId();
+  // The cast: Preact types each input type's attributes apart, and this one component serves several.
+  return (
+    <div class="field">
+      <FieldLabel id={id} label={props.label} optional={props.optional} />
+      <input
+        id={id} name={props.name} type={(props.type ?? "text") as "text"} value={props.value} required={props.required} placeholder={props.placeholder}
+        autocomplete={props.autocomplete ?? "off"} pattern={props.pattern} maxLength={props.maxLength} list={props.list}
+        class={props.mono ? "mono" : undefined} aria-describedby={props.hint ? `${id}-hint` : undefined}
+        onInput={(event) => props.onInput((event.currentTarget as HTMLInputElement).value)}
+      />
+      <Hint id={`${id}-hint`} text={props.hint} />
+    </div>
+  );
+}
+
+interface SelectFieldProps extends BaseProps {
+  value: string;
+  onChange: (value: string) => void;
+  options: { value: string; label: string }[];
+  name?: string;
+}
+
+export function SelectField(props: SelectFieldProps) {
+  const id = useId();
+  return (
+    <div class="field">
+      <FieldLabel id={id} label={props.label} optional={props.optional} />
+      <select id={id} name={props.name} value={props.value} required={props.required} aria-describedby={props.hint ? `${id}-hint` : undefined}
+        onChange={(event) => props.onChange((event.currentTarget as HTMLSelectElement).value)}>
+        {props.options.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
+      </select>
+      <Hint id={`${id}-hint`} text={props.hint} />
+    </div>
+  );
+}
+
+interface CheckboxGroupProps extends BaseProps {
+  options: { value: string; label: string }[];
+  selected: string[];
+  onChange: (selected: string[]) => void;
+}
+
+/** A fieldset of checkboxes; the legend labels the group, each box its own label. */
+export function CheckboxGroup(props: CheckboxGroupProps) {
+  const id = useId();
+  const toggle = (value: string, on: boolean) =>
+    props.onChange(on ? [...props.selected, value] : props.selected.filter((item) => item !== value));
+  return (
+    <fieldset class="field checkbox-group" aria-describedby={props.hint ? `${id}-hint` : undefined}>
+      <legend>{props.label}</legend>
+      <div class="checkboxes">
+        {props.options.map((option) => (
+          <label key={option.value} class="checkbox">
+            <input type="checkbox" value={option.value} checked={props.selected.includes(option.value)}
+              onChange={(event) => toggle(option.value, (event.currentTarget as HTMLInputElement).checked)} />
+            {option.label}
+          </label>
+        ))}
+      </div>
+      <Hint id={`${id}-hint`} text={props.hint} />
+    </fieldset>
+  );
+}
+
+export function FormRow({ children }: { children: ComponentChildren }) {
+  return <div class="form-row">{children}</div>;
+}
