@@ -5,6 +5,8 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 const schema = z.object({
   DATABASE_URL: z.string().default("sqlite:./data/gateway.sqlite"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Gateway processes sharing the port (node cluster); more than one uses more than one CPU core. */
+  GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   HOST: z.string().default("0.0.0.0"),
   DATA_DIR: z.string().default("./data"),
   JWT_ISSUER: z.string().default("dealer-gateway"),
@@ -22,6 +24,20 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** Dealer lookups per minute per dealer client, on top of RATE_LIMIT_PER_MINUTE: enumeration by email or phone stays impractical. */
+  LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** redis://host:port: rate-limit counters shared by every gateway process; absent keeps them per process. */
+  RATE_LIMIT_REDIS_URL: z.string().url().optional(),
+  RATE_LIMIT_REDIS_PREFIX: z.string().min(1).default("dealer-gateway:rl:"),
+  /** How long a new database connection may take, and a single query, before the request fails with 503. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  DB_QUERY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** On SIGTERM, how long in-flight requests may take to finish before their connections are closed. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** Policy P9: a customer without purchase, contract or consent activity for this many years is erased. */
+  RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
+  /** How often each gateway process runs retention; 0 leaves it to `dealer-gateway retention` (cron). */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
 });
 
 export type Config = z.infer<typeof schema>;

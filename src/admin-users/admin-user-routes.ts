@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Router } from "express";
 import { z } from "zod";
 import type { EntityManager } from "typeorm";
@@ -11,15 +10,16 @@ import { problems } from "../http/problem";
 import { parse } from "../http/validate";
 import { idParam } from "../http/params";
 import { AdminUserEntity, ROLES, type AdminUser, type Role } from "./admin-user.entity";
+import { createAdminUser } from "./admin-user-writes";
 
 const password = z.string().min(12, "must be at least 12 characters").max(1024);
 const roles = z.array(z.enum(ROLES)).min(1).max(ROLES.length).refine((list) => new Set(list).size === list.length, "must not repeat a role");
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   username: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, "3-64 letters, digits or . _ @ -"),
   password,
   roles,
 });
-const updateSchema = z.strictObject({ password: password.optional(), roles: roles.optional() })
+export const updateSchema = z.strictObject({ password: password.optional(), roles: roles.optional() })
   .refine((body) => body.password !== undefined || body.roles !== undefined, "give a password or roles to change");
 
 export function publicUser(user: AdminUser): Omit<AdminUser, "passwordHash"> {
@@ -48,13 +48,8 @@ export function adminUserRoutes(deps: AppDeps): Router {
   routes.post("/v1/admin/users", USER_ADMIN, async (req, res) => {
     const body = parse(createSchema, req.body);
     const passwordHash = await hashSecret(body.password);
-    const user = await auditedChange(deps, req, async (manager) => {
-      if (await manager.findOneBy(AdminUserEntity, { username: body.username })) throw problems.conflict("That username is taken");
-      const now = deps.clock().toISOString();
-      const created: AdminUser = { id: randomUUID(), username: body.username, passwordHash, roles: body.roles, createdAt: now, updatedAt: now };
-      await manager.insert(AdminUserEntity, created);
-      return created;
-    }, (created) => ({ action: "user.create", status: 201, detail: { userId: created.id, roles: created.roles } }));
+    const user = await auditedChange(deps, req, (manager) => createAdminUser(manager, { username: body.username, passwordHash, roles: body.roles }, deps.clock()),
+      (created) => ({ action: "user.create", status: 201, detail: { userId: created.id, roles: created.roles } }));
     res.status(201).location(`/v1/admin/users/${user.id}`).json(publicUser(user));
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { hashSecret } from "../auth/password";
+import { isUniqueViolation } from "../db/db-errors";
 import { AdminUserEntity, ROLES } from "./admin-user.entity";
 
 /** Creates the first admin, holding every role, when there is none and a password is configured. */
@@ -9,6 +10,12 @@ export async function bootstrapAdmin(dataSource: DataSource, username: string, p
   const repository = dataSource.getRepository(AdminUserEntity);
   if ((await repository.count()) > 0) return false;
   const at = now.toISOString();
-  await repository.insert({ id: randomUUID(), username, passwordHash: await hashSecret(password), roles: [...ROLES], createdAt: at, updatedAt: at });
+  try {
+    await repository.insert({ id: randomUUID(), username, passwordHash: await hashSecret(password), roles: [...ROLES], createdAt: at, updatedAt: at });
+  } catch (error) {
+    // Several gateways starting together on one database: another one created the user first.
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
   return true;
 }

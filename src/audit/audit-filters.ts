@@ -25,8 +25,8 @@ const fromBeforeTo = (query: { from?: string; to?: string }) => !query.from || !
 const fromBeforeToIssue = { message: "from must be before to", path: ["to"] };
 
 export const cursorParam = z.string().min(1).max(512).optional();
-const eventsQuerySchema = z.strictObject({ ...filterFields, cursor: cursorParam, limit: pageLimit(500, 50) }).refine(fromBeforeTo, fromBeforeToIssue);
-const exportQuerySchema = z.strictObject({ ...filterFields }).refine(fromBeforeTo, fromBeforeToIssue);
+export const eventsQuerySchema = z.strictObject({ ...filterFields, cursor: cursorParam, limit: pageLimit(500, 50) }).refine(fromBeforeTo, fromBeforeToIssue);
+export const exportQuerySchema = z.strictObject({ ...filterFields }).refine(fromBeforeTo, fromBeforeToIssue);
 
 export type AuditFilters = z.output<typeof exportQuerySchema>;
 export type AuditEventsQuery = z.output<typeof eventsQuerySchema>;

@@ -17,7 +17,7 @@ import { customerExists, dataSubjectReport } from "./data-subject-report";
 import { allPendingPurges, dealerExists, dealerPendingPurges, parsePendingPurgesQuery, pendingPurgesAfter } from "./pending-purges";
 
 const AUDITOR: [Role] = ["compliance_auditor"];
-const noQuery = z.strictObject({});
+export const noQuery = z.strictObject({});
 
 /** JSON unless the client asks for an export; 406 when it accepts none of the three. */
 function responseFormat(req: Request): "json" | ExportFormat {

@@ -9,7 +9,7 @@ import { cursorParam, pageLimit } from "./audit-filters";
 export const PURGE_EVENT_TYPES = ["consent.withdrawn", "customer.erased"] as const;
 const TYPES_IN = `type IN (${PURGE_EVENT_TYPES.map(() => "?").join(", ")})`;
 
-const pageQuery = z.strictObject({ cursor: cursorParam, limit: pageLimit(1000, 100) });
+export const pageQuery = z.strictObject({ cursor: cursorParam, limit: pageLimit(1000, 100) });
 
 export interface PendingPurge {
   /** The event's id in the dealer's consent-events feed. */

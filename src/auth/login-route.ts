@@ -11,7 +11,7 @@ import { burnVerification, verifySecret } from "./password";
 import type { SigningKeys } from "./signing-keys";
 import { ADMIN_AUDIENCE, issueToken } from "./tokens";
 
-const loginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+export const loginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
 /** `POST /v1/auth/login`: an admin user exchanges username and password for an `admin-api` token. */
 export function loginRoutes(deps: { dataSource: DataSource; audit: AuditLog; keys: SigningKeys; config: Config }): Router {

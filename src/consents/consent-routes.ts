@@ -17,7 +17,7 @@ import { recordConsent, withdrawConsent } from "./consent-writes";
 const purposeList = z.array(z.string().min(1).max(64)).min(1).max(16)
   .refine((list) => new Set(list).size === list.length, "must not repeat a purpose");
 
-const recordSchema = z.strictObject({
+export const recordSchema = z.strictObject({
   dealerId: z.uuid().transform((id) => id.toLowerCase()),
   purposes: purposeList,
   channel: z.enum(CONSENT_CHANNELS),
@@ -26,7 +26,7 @@ const recordSchema = z.strictObject({
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 
-const withdrawSchema = z.strictObject({
+export const withdrawSchema = z.strictObject({
   purposes: purposeList.optional(),
   reason: z.string().trim().min(1).max(500).optional(),
 });

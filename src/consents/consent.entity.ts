@@ -24,6 +24,8 @@ export interface ConsentPurpose {
   dealerId: string;
   expiresAt: string | null;
   withdrawnAt: string | null;
+  /** When the dealer was told, by the retention run, that this purpose's consent expired. */
+  expiryAnnouncedAt?: string | null;
 }
 
 export interface ConsentHistoryEntry {
@@ -68,10 +70,12 @@ export const ConsentPurposeEntity = new EntitySchema<ConsentPurpose>({
     dealerId: column.ref("dealer_id"),
     expiresAt: column.at("expires_at", true),
     withdrawnAt: column.at("withdrawn_at", true),
+    expiryAnnouncedAt: column.at("expiry_announced_at", true),
   },
   indices: [
     { name: "ix_consent_purposes_customer", columns: ["customerId", "dealerId", "purposeId"] },
     { name: "ix_consent_purposes_dealer", columns: ["dealerId", "purposeId", "customerId"] },
+    { name: "ix_consent_purposes_expiry", columns: ["expiryAnnouncedAt", "expiresAt"] },
   ],
   foreignKeys: [
     { target: "Consent", columnNames: ["consentId"], referencedColumnNames: ["id"], onDelete: "RESTRICT" },

@@ -123,9 +123,10 @@ async function replaceRecords(manager: EntityManager, customers: Customer[]): Pr
   if (customers.length > 0) await manager.upsert(CustomerEntity, customers, ["id"]);
 }
 
-/** Upserts by externalRef in batches, inside the caller's transaction. */
-export async function importCustomers(manager: EntityManager, parsed: ParsedImport, now: Date): Promise<ImportResult> {
+/** Upserts by externalRef in batches, inside the caller's transaction; `onBatch` hears how many valid lines are done. */
+export async function importCustomers(manager: EntityManager, parsed: ParsedImport, now: Date, onBatch?: (done: number) => void): Promise<ImportResult> {
   const result: ImportResult = { created: [], updated: [], rejected: [...parsed.rejected], total: parsed.total };
+  let done = 0;
   for (const batch of batches(parsed.lines)) {
     const existing = await customersByExternalRef(manager, batch.map((entry) => entry.input.externalRef), { forUpdate: true });
     const inserts: PendingInsert[] = [];
@@ -142,6 +143,8 @@ export async function importCustomers(manager: EntityManager, parsed: ParsedImpo
     }
     await replaceRecords(manager, replacements);
     await insertBatch(manager, inserts, result);
+    done += batch.length;
+    onBatch?.(done);
   }
   result.rejected.sort((a, b) => a.line - b.line);
   return result;

@@ -8,7 +8,7 @@ import { securedRouter } from "../auth/secured-router";
 import { idParam } from "../http/params";
 import { problems } from "../http/problem";
 import { parse } from "../http/validate";
-import { importCustomers, parseImport } from "./customer-import";
+import { importCustomers, parseImport, type ImportResult } from "./customer-import";
 import { customerInputSchema, customerPatchSchema, customerSearchSchema } from "./customer-input";
 import { eraseCustomer, restrictCustomer, unrestrictCustomer } from "./customer-lifecycle";
 import { loadCustomer } from "./customer-records";
@@ -19,9 +19,16 @@ import { CustomerEntity } from "./customer.entity";
 const CRM_ADMIN: [Role] = ["crm_admin"];
 const NDJSON = "application/x-ndjson";
 /** The lifecycle actions take no input; an empty JSON object is accepted too. */
-const noBody = z.strictObject({}).optional();
+export const noBody = z.strictObject({}).optional();
 /** Above this many, the import's audit event holds counts only. */
 const AUDITED_IMPORT_IDS = 50;
+
+/** The audit event of an import, from the API or the CLI: counts, and the ids when they are few. */
+export function importAuditFacts(outcome: ImportResult): { action: string; detail: Record<string, unknown> } {
+  const idsAreFew = outcome.created.length + outcome.updated.length <= AUDITED_IMPORT_IDS;
+  const counts = { created: outcome.created.length, updated: outcome.updated.length, rejected: outcome.rejected.length, total: outcome.total };
+  return { action: "customer.import", detail: idsAreFew ? { ...counts, createdIds: outcome.created, updatedIds: outcome.updated } : counts };
+}
 
 function requireNdjson(req: Request, _res: Response, next: NextFunction): void {
   const mediaType = (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -72,11 +79,7 @@ export function customerRoutes(deps: AppDeps): Router {
   routes.post("/v1/admin/customers/import", CRM_ADMIN, requireNdjson, ndjsonBody, async (req, res) => {
     if (typeof req.body !== "string") throw problems.validation("The import holds no customer lines", [{ path: "(body)", message: "is empty" }]);
     const parsed = parseImport(req.body);
-    const result = await auditedChange(deps, req, (manager) => importCustomers(manager, parsed, deps.clock()), (outcome) => {
-      const idsAreFew = outcome.created.length + outcome.updated.length <= AUDITED_IMPORT_IDS;
-      const counts = { created: outcome.created.length, updated: outcome.updated.length, rejected: outcome.rejected.length, total: outcome.total };
-      return { action: "customer.import", detail: idsAreFew ? { ...counts, createdIds: outcome.created, updatedIds: outcome.updated } : counts };
-    });
+    const result = await auditedChange(deps, req, (manager) => importCustomers(manager, parsed, deps.clock()), importAuditFacts);
     res.json({ created: result.created.length, updated: result.updated.length, rejected: result.rejected, total: result.total });
   });
 

@@ -39,5 +39,6 @@ export const CustomerEntity = new EntitySchema<Customer>({
     { name: "uq_customers_external_ref", columns: ["externalRef"], unique: true },
     { name: "ix_customers_email", columns: ["emailNormalized"] },
     { name: "ix_customers_phone", columns: ["phone"] },
+    { name: "ix_customers_last_activity", columns: ["lastActivityAt"] },
   ],
 });

@@ -17,8 +17,8 @@ const EVENT_ID = /^[1-9]\d{0,14}$/;
 const isEventId = (value: string) => EVENT_ID.test(value);
 
 /** `purpose` is accepted because every dealer call may name one; the feed covers all purposes regardless. */
-const feedQuery = z.strictObject({ purpose: z.string().optional(), cursor: cursorParam, limit: limitParam });
-const ackBody = z.strictObject({ upTo: z.string().regex(EVENT_ID, "must be the id of an event of your feed") });
+export const feedQuery = z.strictObject({ purpose: z.string().optional(), cursor: cursorParam, limit: limitParam });
+export const ackBody = z.strictObject({ upTo: z.string().regex(EVENT_ID, "must be the id of an event of your feed") });
 
 interface EventRow {
   seq: string | number;

@@ -17,9 +17,9 @@ const uuid = z.uuid();
 const isUuid = (value: string) => uuid.safeParse(value).success;
 
 /** `purpose` is checked by the decision (400 invalid_purpose), not by the schema. */
-const readQuery = z.strictObject({ purpose: z.unknown().optional() });
-const listQuery = z.strictObject({ purpose: z.unknown().optional(), cursor: cursorParam, limit: limitParam });
-const lookupBody = z
+export const readQuery = z.strictObject({ purpose: z.unknown().optional() });
+export const listQuery = z.strictObject({ purpose: z.unknown().optional(), cursor: cursorParam, limit: limitParam });
+export const lookupBody = z
   .strictObject({ email: z.string().trim().max(254).pipe(z.email()).optional(), phone: z.string().max(32).optional() })
   .refine((body) => (body.email === undefined) !== (body.phone === undefined), { message: "give exactly one of email or phone" });
 
@@ -65,7 +65,7 @@ function disclose(ctx: Context, dealerSide: DealerInputs, customers: CustomerInp
 export function customerAccessRoutes(deps: AppDeps): Router {
   const router = Router();
 
-  router.get("/v1/customers/:id", deps.authenticateDealer, auditedRoute(deps, "customer.read", async (req): Promise<Outcome> => {
+  router.get("/v1/customers/:id", deps.authenticateDealerToken, auditedRoute(deps, "customer.read", async (req): Promise<Outcome> => {
     parse(readQuery, req.query, "query");
     const ctx = await accessContext(deps, req);
     const rawId = String(req.params.id);
@@ -83,7 +83,7 @@ export function customerAccessRoutes(deps: AppDeps): Router {
     return { body: view, facts: { ...facts, consentId: decision.consentId, grantId: decision.grantId, fields } };
   }));
 
-  router.post("/v1/customers/lookup", deps.authenticateDealer, auditedRoute(deps, "customer.lookup", async (req): Promise<Outcome> => {
+  router.post("/v1/customers/lookup", deps.authenticateDealerToken, auditedRoute(deps, "customer.lookup", async (req): Promise<Outcome> => {
     parse(readQuery, req.query, "query");
     const selector = lookupSelector(parse(lookupBody, req.body ?? {}));
     const ctx = await accessContext(deps, req);
@@ -102,7 +102,7 @@ export function customerAccessRoutes(deps: AppDeps): Router {
     };
   }));
 
-  router.get("/v1/customers", deps.authenticateDealer, auditedRoute(deps, "customer.list", async (req): Promise<Outcome> => {
+  router.get("/v1/customers", deps.authenticateDealerToken, auditedRoute(deps, "customer.list", async (req): Promise<Outcome> => {
     const query = parse(listQuery, req.query, "query");
     const after = query.cursor ? decodeCursor(query.cursor, uuid, "customers") : "";
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;

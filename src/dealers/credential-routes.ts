@@ -1,16 +1,15 @@
-import { randomBytes } from "node:crypto";
 import type { Request } from "express";
 import type { EntityManager } from "typeorm";
 import type { AppDeps } from "../app-deps";
 import type { Role } from "../admin-users/admin-user.entity";
 import { auditedChange } from "../audit/audited-change";
-import { hashSecret } from "../auth/password";
 import type { SecuredRouter } from "../auth/secured-router";
 import { idParam } from "../http/params";
 import { problems } from "../http/problem";
 import { adminActor } from "../http/request-context";
 import { parse } from "../http/validate";
 import { findDealer, lockDealer } from "./dealer-queries";
+import { insertCredential, newClientSecret } from "./dealer-writes";
 import { credentialBody } from "./dealer-representation";
 import { CLIENT_ID_PATTERN, createCredentialSchema } from "./dealer-schemas";
 import { DealerCredentialEntity, type DealerCredential } from "./dealer.entity";
@@ -35,17 +34,10 @@ export function registerCredentialRoutes(routes: SecuredRouter, deps: AppDeps): 
   routes.post("/v1/admin/dealers/:id/credentials", CRM_ADMIN, async (req, res) => {
     const dealerId = idParam(req);
     parse(createCredentialSchema, req.body ?? {});
-    const clientId = `dlr_${randomBytes(12).toString("hex")}`;
-    const clientSecret = randomBytes(32).toString("base64url");
-    const secretHash = await hashSecret(clientSecret);
-    const credential = await auditedChange(deps, req, async (manager) => {
-      await lockDealer(manager, dealerId);
-      const created: DealerCredential = {
-        clientId, dealerId, secretHash, createdAt: deps.clock().toISOString(), createdBy: adminActor(req).id, revokedAt: null, revokedBy: null,
-      };
-      await manager.insert(DealerCredentialEntity, created);
-      return created;
-    }, () => ({ action: "credential.create", status: 201, dealerId, detail: { clientId } }));
+    const secret = await newClientSecret();
+    const { clientId, clientSecret } = secret;
+    const credential = await auditedChange(deps, req, (manager) => insertCredential(manager, dealerId, secret, adminActor(req).id, deps.clock()),
+      () => ({ action: "credential.create", status: 201, dealerId, detail: { clientId } }));
     res.status(201)
       .location(`/v1/admin/dealers/${dealerId}/credentials/${clientId}`)
       .setHeader("Cache-Control", "no-store")

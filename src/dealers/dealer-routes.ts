@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { Request, Router } from "express";
+import { z } from "zod";
 import type { AppDeps } from "../app-deps";
 import type { Role } from "../admin-users/admin-user.entity";
 import { auditedChange } from "../audit/audited-change";
@@ -13,9 +13,12 @@ import { dealerBody } from "./dealer-representation";
 import { listDealers } from "./dealer-list";
 import { createDealerSchema, listDealersQuery, updateDealerSchema } from "./dealer-schemas";
 import { DealerEntity, type Dealer, type DealerStatus } from "./dealer.entity";
+import { createDealer } from "./dealer-writes";
 import { registerGrantRoutes } from "./grant-routes";
 
 const CRM_ADMIN: [Role] = ["crm_admin"];
+/** Suspend and reinstate take no input; an empty JSON object is accepted too. */
+export const statusChangeBody = z.strictObject({});
 
 const STATUS_CHANGES = {
   suspend: { to: "suspended", action: "dealer.suspend" },
@@ -25,6 +28,7 @@ const STATUS_CHANGES = {
 /** Suspending or reinstating twice is refused with 409, so every recorded change is a real one. */
 async function changeStatus(deps: AppDeps, req: Request, change: (typeof STATUS_CHANGES)[keyof typeof STATUS_CHANGES]): Promise<Dealer> {
   const id = idParam(req);
+  parse(statusChangeBody, req.body ?? {});
   return auditedChange(deps, req, async (manager) => {
     const dealer = await lockDealer(manager, id);
     if (dealer.status === change.to) throw problems.conflict(`The dealer is already ${change.to}`);
@@ -37,15 +41,7 @@ async function changeStatus(deps: AppDeps, req: Request, change: (typeof STATUS_
 function registerDealerRoutes(routes: SecuredRouter, deps: AppDeps): void {
   routes.post("/v1/admin/dealers", CRM_ADMIN, async (req, res) => {
     const body = parse(createDealerSchema, req.body);
-    const dealer = await auditedChange(deps, req, async (manager) => {
-      const now = deps.clock().toISOString();
-      const created: Dealer = {
-        id: randomUUID(), name: body.name, country: body.country, transferSafeguard: body.transferSafeguard ?? null,
-        status: "active", createdAt: now, updatedAt: now,
-      };
-      await manager.insert(DealerEntity, created);
-      return created;
-    }, (created) => ({
+    const dealer = await auditedChange(deps, req, (manager) => createDealer(manager, body, deps.clock()), (created) => ({
       action: "dealer.create", status: 201, dealerId: created.id,
       detail: { country: created.country, transferSafeguard: created.transferSafeguard },
     }));

@@ -7,7 +7,7 @@ import { loadAccessInputs, requestedPurpose } from "../dealer-api/access-inputs"
 import { parse } from "../http/validate";
 import { decideAccess } from "./decide-access";
 
-const accessCheckBody = z.strictObject({ dealerId: z.uuid(), customerId: z.uuid(), purpose: z.string().min(1).max(64) });
+export const accessCheckBody = z.strictObject({ dealerId: z.uuid(), customerId: z.uuid(), purpose: z.string().min(1).max(64) });
 
 /**
  * `POST /v1/admin/access-check` → `{ allow, reason, fields }`: the decision a dealer request for this

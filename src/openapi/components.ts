@@ -1,0 +1,70 @@
+import type { z } from "zod";
+import * as audit from "./audit-response-schemas";
+import * as replies from "./response-schemas";
+
+/** The named schemas of `components.schemas`; any other answer is described inline where it is used. */
+export const NAMED_SCHEMAS: [string, z.ZodType][] = [
+  ["Problem", replies.problemSchema], ["OAuthError", replies.oauthErrorSchema], ["Token", replies.tokenSchema], ["JsonWebKeySet", replies.jwksSchema],
+  ["Health", replies.healthSchema], ["Ready", replies.readySchema], ["AdminUser", replies.adminUserSchema], ["Purpose", replies.purposeSchema],
+  ["Dealer", replies.dealerSchema], ["CreatedCredential", replies.createdCredentialSchema], ["Credential", replies.credentialSchema],
+  ["Grant", replies.grantSchema], ["Customer", replies.customerSchema], ["ErasedCustomer", replies.erasedCustomerSchema],
+  ["CustomerOrTombstone", replies.customerOrTombstoneSchema], ["ImportResult", replies.importResultSchema], ["Consent", replies.consentSchema],
+  ["AccessCheck", replies.accessCheckSchema], ["DealerCustomer", replies.dealerCustomerSchema], ["DealerEvent", replies.dealerEventSchema],
+  ["Acknowledgement", replies.ackSchema], ["AuditEvent", audit.auditEventSchema], ["AuditEventsPage", audit.auditEventsPageSchema],
+  ["DataSubjectReport", audit.dataSubjectReportSchema], ["DealerPendingPurges", audit.dealerPendingPurgesSchema],
+  ["AllPendingPurges", audit.allPendingPurgesSchema], ["VerifyResult", audit.verifySchema],
+];
+
+const PURPOSE_SCOPES = {
+  "purpose:service_delivery": "Providing the services the customer asked for",
+  "purpose:in_store_experience": "Improving the customer's experience in store",
+  "purpose:record_accuracy": "Keeping records accurate",
+  "purpose:relationship_management": "Managing customer and seller relationships",
+};
+
+export const SECURITY_SCHEMES = {
+  adminBearer: {
+    type: "http", scheme: "bearer", bearerFormat: "JWT",
+    description: "An access token of audience admin-api from POST /v1/auth/login. Each admin route names the roles it admits (x-roles).",
+  },
+  dealerBearer: {
+    type: "http", scheme: "bearer", bearerFormat: "JWT",
+    description: "An access token of audience dealer-api from POST /oauth/token. A token of the other audience is refused.",
+  },
+  dealerClientCredentials: {
+    type: "oauth2",
+    description: "How a dealer integration obtains its dealer-api token: client credentials, sent with HTTP Basic or in the form body.",
+    flows: { clientCredentials: { tokenUrl: "/oauth/token", scopes: PURPOSE_SCOPES } },
+  },
+  clientSecretBasic: {
+    type: "http", scheme: "basic",
+    description: "client_secret_basic: the dealer's client id and secret. The alternative, client_secret_post, sends client_id and client_secret in the form body instead.",
+  },
+} as const;
+
+export const HEADERS = {
+  "X-Request-Id": { description: "The request's id, also in problem bodies and the audit log; a caller's own plain id of up to 64 characters is adopted", schema: { type: "string" } },
+  Location: { description: "The address of the created resource", schema: { type: "string" } },
+  "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } },
+  "WWW-Authenticate": { description: "The authentication scheme expected", schema: { type: "string" } },
+  RateLimit: { description: "IETF draft-7 rate-limit state: remaining requests and seconds to the window's reset", schema: { type: "string" } },
+  "RateLimit-Policy": { description: "IETF draft-7 rate-limit policy: requests per window", schema: { type: "string" } },
+  "Cache-Control": { description: "no-store on answers carrying tokens, secrets or personal data", schema: { type: "string" } },
+  "Content-Disposition": { description: "attachment, with a file name", schema: { type: "string" } },
+} as const;
+
+export const TAGS = [
+  { name: "authentication", description: "Dealer tokens (OAuth 2.0 client credentials), admin sign-in, and the keys that verify tokens" },
+  { name: "dealer API", description: "Audience dealer-api. Every call names its purpose; deny by default; every call audited" },
+  { name: "dealers", description: "crm_admin: the dealer network" },
+  { name: "credentials", description: "crm_admin: dealers' client credentials" },
+  { name: "grants", description: "crm_admin: which purposes a dealer may ask for" },
+  { name: "customers", description: "crm_admin: customer records, import, restriction and erasure" },
+  { name: "consents", description: "crm_admin: consents with their full history" },
+  { name: "access check", description: "crm_admin or compliance_auditor: explain a decision" },
+  { name: "purposes", description: "Any admin: the purposes of the privacy policy" },
+  { name: "admin users", description: "user_admin: the people who use the admin API" },
+  { name: "compliance", description: "compliance_auditor: the audit log, data-subject reports, pending purges, verification" },
+  { name: "operations", description: "Health, readiness and metrics" },
+  { name: "reference", description: "This document" },
+];

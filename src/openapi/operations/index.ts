@@ -1,0 +1,11 @@
+import type { Operation } from "../operation";
+import { ADMIN_OPERATIONS } from "./admin-operations";
+import { AUDIT_OPERATIONS } from "./audit-operations";
+import { AUTH_OPERATIONS } from "./auth-operations";
+import { CUSTOMER_OPERATIONS } from "./customer-operations";
+import { DEALER_API_OPERATIONS } from "./dealer-api-operations";
+
+/** Every route the gateway serves, as the OpenAPI document describes it. */
+export const OPERATIONS: Operation[] = [
+  ...AUTH_OPERATIONS, ...ADMIN_OPERATIONS, ...CUSTOMER_OPERATIONS, ...DEALER_API_OPERATIONS, ...AUDIT_OPERATIONS,
+];
