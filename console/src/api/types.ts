@@ -1,46 +1,36 @@
-/** The shapes the console reads from the JSON API (contract sections 5 and 6). */
+import type { z } from "zod";
+import type {
+  accessCheckSchema, consentSchema, createdCredentialSchema, credentialSchema, dealerSchema, grantSchema, purposeSchema,
+} from "../../../src/openapi/response-schemas";
+import type {
+  allPendingPurgesSchema, auditEventSchema, dataSubjectReportSchema, dealerPendingPurgesSchema, verifySchema,
+} from "../../../src/openapi/audit-response-schemas";
+
+/**
+ * The shapes the console reads from the JSON API, taken from the response schemas the OpenAPI document
+ * is generated from: one description of the API, checked against real responses by the test suite.
+ */
 export interface Page<T> {
   items: T[];
   nextCursor?: string | null;
 }
 
-export interface Purpose {
-  id: string;
-  description?: string;
-  fields: string[];
-}
+export type Purpose = z.infer<typeof purposeSchema>;
+export type Dealer = z.infer<typeof dealerSchema>;
+export type Credential = z.infer<typeof credentialSchema>;
+export type IssuedCredential = z.infer<typeof createdCredentialSchema>;
+export type Grant = z.infer<typeof grantSchema>;
+export type Consent = z.infer<typeof consentSchema>;
+export type ConsentStatus = Consent["status"];
+export type AccessAnswer = z.infer<typeof accessCheckSchema>;
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+export type DataSubjectReport = z.infer<typeof dataSubjectReportSchema>;
+export type DealerPendingPurges = z.infer<typeof dealerPendingPurgesSchema>;
+export type PendingPurge = DealerPendingPurges["items"][number];
+export type PurgeSummary = z.infer<typeof allPendingPurgesSchema>["items"][number];
+export type VerifyResult = z.infer<typeof verifySchema>;
 
-export interface Dealer {
-  id: string;
-  name: string;
-  country: string;
-  transferSafeguard: "adequacy" | "scc" | null;
-  status: "active" | "suspended";
-  createdAt: string;
-}
-
-export interface Credential {
-  clientId: string;
-  status: "active" | "revoked";
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-export interface IssuedCredential {
-  clientId: string;
-  clientSecret: string;
-}
-
-export interface Grant {
-  id: string;
-  purpose: string;
-  status: "active" | "expired" | "revoked";
-  fields: string[] | null;
-  effectiveFields: string[];
-  expiresAt: string | null;
-  grantedAt: string;
-}
-
+/** An active or restricted record, or an erased tombstone: the fields a tombstone lacks are optional. */
 export interface Customer {
   id: string;
   externalRef?: string;
@@ -60,94 +50,4 @@ export interface Customer {
   createdAt: string;
   restrictedAt?: string | null;
   erasedAt?: string | null;
-}
-
-export type ConsentStatus = "active" | "withdrawn" | "expired";
-
-export interface Consent {
-  id: string;
-  customerId: string;
-  dealerId: string;
-  purposes: string[];
-  purposeStates: { purpose: string; status: ConsentStatus; withdrawnAt: string | null }[];
-  channel: string;
-  evidenceRef: string;
-  policyVersion: string;
-  expiresAt: string | null;
-  status: ConsentStatus;
-  createdAt: string;
-  history: { action: string; purposes: string[]; actorType: string; actorId: string; reason: string | null; at: string }[];
-}
-
-export interface AccessAnswer {
-  allow: boolean;
-  reason: string;
-  fields: string[];
-}
-
-export interface AuditEvent {
-  id: string;
-  at: string;
-  actorType: "dealer" | "admin" | "system";
-  actorId: string;
-  action: string;
-  dealerId?: string;
-  customerId?: string;
-  purpose?: string;
-  decision: "allow" | "deny";
-  reason?: string;
-  consentId?: string;
-  grantId?: string;
-  fields?: string[];
-  status: number;
-  requestId: string;
-  ip: string;
-  detail?: unknown;
-}
-
-export interface DataSubjectReport {
-  customerId: string;
-  status: string;
-  restrictedAt?: string;
-  erasedAt?: string;
-  generatedAt: string;
-  recipients: { dealerId: string; name: string | null; country: string | null; firstAt: string; lastAt: string; disclosures: number; purposes: string[]; fields: string[] }[];
-  disclosures: { eventId: string; at: string; dealerId: string; action: string; purpose: string | null; fields: string[]; consentId: string | null; grantId: string | null }[];
-  consents: Consent[];
-}
-
-export interface PendingPurge {
-  id: string;
-  type: string;
-  customerId?: string;
-  purpose?: string;
-  since: string;
-  ageSeconds: number;
-}
-
-export interface DealerPendingPurges {
-  dealerId: string;
-  acknowledgedUpTo: string | null;
-  acknowledgedAt: string | null;
-  pending: number;
-  oldestSince: string | null;
-  items: PendingPurge[];
-  nextCursor: string | null;
-}
-
-export interface PurgeSummary {
-  dealerId: string;
-  name: string;
-  pending: number;
-  oldestSince: string;
-  ageSeconds: number;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBadEventId?: string;
-  problem?: "changed" | "deleted" | "inserted" | "seal_altered";
-  unsealed?: number;
-  head?: { eventId: string; chainHash: string };
 }
