@@ -6,6 +6,7 @@ import { runRetention } from "../src/retention/run-retention";
 import { createCustomer, createCredential, createDealer, dealerToken, putGrant, recordConsent, type CredentialBody, type Purpose } from "./support/fixtures";
 import { TEST_DB, TEST_MYSQL_URL } from "./support/databases";
 import { startTestGateway, TestClock, type TestGateway } from "./support/gateway";
+import { SCOPED_NAME } from "../src/db/database-lock";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = new Date("2026-06-01T10:00:00.000Z");
@@ -108,7 +109,7 @@ describe("retention: expired consents", () => {
 });
 
 describe.skipIf(TEST_DB !== "mysql")("retention: one run at a time per MySQL database", () => {
-  const LOCK = "CONCAT('dealer_gateway_retention_', LEFT(SHA1(DATABASE()), 32))";
+  const LOCK = SCOPED_NAME.replace("?", "'retention'");
 
   it("when another process holds this database's retention lock, then a run skips; another database's lock does not get in the way", async () => {
     const mysql = await import("mysql2/promise");

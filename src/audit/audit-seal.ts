@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { DataSource, QueryRunner } from "typeorm";
-import { isMysql } from "../db/dialect";
+import { withDatabaseLock } from "../db/database-lock";
 import { isUniqueViolation } from "../db/db-errors";
 import { CANONICAL_VERSION, GENESIS_HASH, chainHash, eventHash } from "./audit-canonical";
 import { AUDIT_EVENT_SELECT, type AuditEventRow } from "./audit-event-rows";
@@ -14,7 +14,6 @@ import { AUDIT_EVENT_SELECT, type AuditEventRow } from "./audit-event-rows";
 export const SEAL_SETTLE_MS = 10_000;
 export const SEAL_INTERVAL_MS = 15_000;
 const SEAL_BATCH = 500;
-const LOCK_NAME = "dealer_gateway_audit_seal";
 
 export interface SealOptions {
   settleMs?: number;
@@ -67,38 +66,17 @@ async function sealFrom(runner: QueryRunner, head: SealHead, cutoff: string, sea
 }
 
 /** Runs in this process one at a time per database; on MySQL a named lock also keeps other processes out. */
-const running = new WeakMap<DataSource, Promise<unknown>>();
-
-async function exclusively<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
-  const before = running.get(dataSource) ?? Promise.resolve();
-  const run = before.catch(() => undefined).then(work);
-  running.set(dataSource, run);
-  return run;
-}
-
 /**
  * Seals every settled, unsealed event; returns how many. Safe to run from several processes at once:
  * the MySQL lock serialises them, and on any race the primary key on `event_seq` refuses a second seal.
  */
 export async function sealAuditEvents(dataSource: DataSource, clock: () => Date, options: SealOptions = {}): Promise<number> {
-  return exclusively(dataSource, async () => {
+  const outcome = await withDatabaseLock(dataSource, "audit_seal", options.lockWaitSeconds ?? 0, async (runner) => {
     const now = clock();
     const cutoff = new Date(now.getTime() - (options.settleMs ?? SEAL_SETTLE_MS)).toISOString();
-    const runner = dataSource.createQueryRunner();
-    const mysql = isMysql(dataSource);
-    let locked = false;
-    try {
-      if (mysql) {
-        const rows: { acquired: number | string | null }[] = await runner.query("SELECT GET_LOCK(?, ?) AS acquired", [LOCK_NAME, options.lockWaitSeconds ?? 0]);
-        locked = Number(rows[0]?.acquired) === 1;
-        if (!locked) return 0;
-      }
-      return await sealFrom(runner, await sealHead(runner), cutoff, now.toISOString());
-    } finally {
-      if (locked) await runner.query("SELECT RELEASE_LOCK(?)", [LOCK_NAME]).catch(() => undefined);
-      await runner.release();
-    }
+    return sealFrom(runner, await sealHead(runner), cutoff, now.toISOString());
   });
+  return outcome.acquired ? outcome.result : 0;
 }
 
 export interface AuditSealer {

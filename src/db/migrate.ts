@@ -1,23 +1,15 @@
 import type { DataSource } from "typeorm";
-import { isMysql } from "./dialect";
+import { withDatabaseLock } from "./database-lock";
 
-const LOCK_NAME = "dealer_gateway_migrations";
+export const MIGRATION_LOCK = "migrations";
+const LOCK_WAIT_SECONDS = 60;
 
 /**
- * Applies pending migrations. On MySQL a named lock makes processes that start together take turns,
- * so only the first one migrates.
+ * Applies pending migrations. Processes that start together take turns, so only the first one migrates;
+ * one that waited a minute in vain migrates anyway (each migration runs in its own transaction).
  */
 export async function migrate(dataSource: DataSource): Promise<void> {
-  if (!isMysql(dataSource)) {
-    await dataSource.runMigrations({ transaction: "each" });
-    return;
-  }
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.query("SELECT GET_LOCK(?, 60)", [LOCK_NAME]);
-    await dataSource.runMigrations({ transaction: "each" });
-  } finally {
-    await runner.query("SELECT RELEASE_LOCK(?)", [LOCK_NAME]).catch(() => undefined);
-    await runner.release();
-  }
+  const run = () => dataSource.runMigrations({ transaction: "each" });
+  const outcome = await withDatabaseLock(dataSource, MIGRATION_LOCK, LOCK_WAIT_SECONDS, run);
+  if (!outcome.acquired) await run();
 }

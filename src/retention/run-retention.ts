@@ -1,5 +1,4 @@
-import type { DataSource } from "typeorm";
-import { isMysql } from "../db/dialect";
+import { withDatabaseLock } from "../db/database-lock";
 import { announceExpiredConsents, type ExpiredConsent } from "./consent-expiry";
 import { eraseInactiveCustomers, type RetainedErasure } from "./customer-retention";
 import { runContext, yearsBefore, type RetentionDeps } from "./retention-context";
@@ -24,38 +23,6 @@ export interface RetentionReport {
 }
 
 /**
- * MySQL's named locks are server-wide: the name carries a digest of the database's name, so gateways of
- * two databases on one server (staging and production, or parallel test runs) do not keep each other out.
- */
-const LOCK_NAME_SQL = "CONCAT('dealer_gateway_retention_', LEFT(SHA1(DATABASE()), 32))";
-const running = new WeakMap<DataSource, Promise<unknown>>();
-
-/**
- * One run at a time per database: other processes are kept out by a MySQL named lock (a busy lock skips
- * the run), runs in this process wait for one another. Each step is idempotent anyway.
- */
-async function exclusively<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T | undefined> {
-  const before = running.get(dataSource) ?? Promise.resolve();
-  const run = before.catch(() => undefined).then(async () => {
-    if (!isMysql(dataSource)) return work();
-    const runner = dataSource.createQueryRunner();
-    try {
-      const rows: { acquired: number | string | null }[] = await runner.query(`SELECT GET_LOCK(${LOCK_NAME_SQL}, 0) AS acquired`);
-      if (Number(rows[0]?.acquired) !== 1) return undefined;
-      try {
-        return await work();
-      } finally {
-        await runner.query(`SELECT RELEASE_LOCK(${LOCK_NAME_SQL})`).catch(() => undefined);
-      }
-    } finally {
-      await runner.release();
-    }
-  });
-  running.set(dataSource, run);
-  return run;
-}
-
-/**
  * Policy P9, retention: announces each consent purpose past its expiry to its dealer (`consent.expired`,
  * once), then erases to an anonymous tombstone every active customer whose last purchase, contract or
  * consent activity is older than `retentionYears` and who holds no live consent, as the admin erase does
@@ -72,6 +39,8 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: { dr
     const { erased, keptRestricted } = await eraseInactiveCustomers(deps, run, cutoff, dryRun);
     return { ...base, skipped: false, expiredConsents, erased, keptRestricted };
   };
-  const report = dryRun ? await work() : await exclusively(deps.dataSource, work);
-  return report ?? { ...base, skipped: true, expiredConsents: [], erased: [], keptRestricted: [] };
+  if (dryRun) return work();
+  // One run at a time per database; a busy lock skips this run (each step is idempotent anyway).
+  const outcome = await withDatabaseLock(deps.dataSource, "retention", 0, work);
+  return outcome.acquired ? outcome.result : { ...base, skipped: true, expiredConsents: [], erased: [], keptRestricted: [] };
 }
