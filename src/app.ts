@@ -1,6 +1,5 @@
 import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { AppDeps } from "./app-deps";
@@ -9,7 +8,7 @@ import { createAuditLog, type AuditLog } from "./audit/audit-log";
 import { authenticate } from "./auth/authenticate";
 import { loginRoutes } from "./auth/login-route";
 import { oauthTokenRoutes } from "./auth/oauth-token-route";
-import { ADMIN_STRATEGY, DEALER_STRATEGY, registerStrategies } from "./auth/passport-strategies";
+import { ADMIN_STRATEGY, DEALER_STRATEGY, DEALER_TOKEN_STRATEGY, registerStrategies } from "./auth/passport-strategies";
 import { unguardedAdminRoutes } from "./auth/secured-router";
 import { jwks, type SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
@@ -22,10 +21,13 @@ import { consentRoutes } from "./consents/consent-routes";
 import { customerRoutes } from "./customers/customer-routes";
 import { dealerRoutes } from "./dealers/dealer-routes";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
-import { byDealerClient, limitRequests } from "./http/rate-limit";
+import { byDealerClient, isLookup, limitRequests, rateLimitStores, type RateLimitStores } from "./http/rate-limit";
 import { requestContext } from "./http/request-context";
+import { requireBodyMediaType, requireUtf8 } from "./http/request-hardening";
+import { noStoreByDefault } from "./http/security-headers";
 import { createMetrics } from "./ops/metrics";
 import { opsRoutes } from "./ops/ops-routes";
+import { requestLog } from "./ops/request-log";
 import { purposeRoutes } from "./purposes/purpose-routes";
 
 export interface BuildAppOptions {
@@ -36,11 +38,14 @@ export interface BuildAppOptions {
   clock?: () => Date;
   /** Wraps the audit writer; tests use it to make audit writes fail. */
   auditDecorator?: (real: AuditLog) => AuditLog;
+  /** Where the dealer limits count; in this process when absent. */
+  rateLimitStores?: RateLimitStores;
 }
 
 /** The route modules of the JSON API, in one list so the role check below sees them all. */
 const API_ROUTES: ((deps: AppDeps) => Router)[] = [
-  loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, customerRoutes, consentRoutes, accessCheckRoutes, auditRoutes, dealerApiRoutes,
+  // The dealer API first: it takes most of the traffic, and every router before it costs each of its requests a walk.
+  dealerApiRoutes, loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, customerRoutes, consentRoutes, accessCheckRoutes, auditRoutes,
 ];
 
 /** Two middlewares as one: the second runs only when the first passes. */
@@ -48,11 +53,23 @@ function inSequence(first: RequestHandler, second: RequestHandler): RequestHandl
   return (req, res, next) => first(req, res, (error?: unknown) => (error ? next(error) : second(req, res, next)));
 }
 
+/** A middleware that only the requests `applies` picks go through; the others skip it at no cost. */
+function onlyFor(applies: (req: express.Request) => boolean, middleware: RequestHandler): RequestHandler {
+  return (req, res, next) => (applies(req) ? middleware(req, res, next) : next());
+}
+
 export function buildApp(options: BuildAppOptions): Express {
   const clock = options.clock ?? (() => new Date());
   const realAudit = createAuditLog(options.dataSource, clock);
   const audit = options.auditDecorator ? options.auditDecorator(realAudit) : realAudit;
   const strategies = registerStrategies(options.dataSource, options.keys, options.config.JWT_ISSUER);
+  const limits = options.rateLimitStores ?? rateLimitStores({ prefix: options.config.RATE_LIMIT_REDIS_PREFIX, logger: options.logger });
+  const dealerLimits = inSequence(
+    limitRequests({ limit: options.config.RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "dealer.throttle", store: limits.store("dealer"), logger: options.logger }),
+    onlyFor(isLookup, limitRequests({
+      limit: options.config.LOOKUP_RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "customer.lookup", store: limits.store("lookup"), logger: options.logger,
+    })),
+  );
   const deps: AppDeps = {
     config: options.config,
     dataSource: options.dataSource,
@@ -61,10 +78,8 @@ export function buildApp(options: BuildAppOptions): Express {
     clock,
     audit,
     authenticateAdmin: authenticate(strategies, ADMIN_STRATEGY, audit),
-    authenticateDealer: inSequence(
-      authenticate(strategies, DEALER_STRATEGY, audit),
-      limitRequests({ limit: options.config.RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "dealer.throttle" }),
-    ),
+    authenticateDealer: inSequence(authenticate(strategies, DEALER_STRATEGY, audit), dealerLimits),
+    authenticateDealerToken: inSequence(authenticate(strategies, DEALER_TOKEN_STRATEGY, audit), dealerLimits),
   };
   const metrics = createMetrics();
   const app = express();
@@ -73,7 +88,8 @@ export function buildApp(options: BuildAppOptions): Express {
   app.set("query parser", "simple");
   app.use(requestContext);
   app.use(helmet());
-  app.use(pinoHttp({ logger: deps.logger, genReqId: (req) => (req as express.Request).ctx.requestId, quietReqLogger: true }));
+  app.use(noStoreByDefault);
+  app.use(requestLog(deps.logger));
   app.use(metrics.middleware);
 
   app.use(opsRoutes({ dataSource: deps.dataSource, metrics }));
@@ -86,7 +102,8 @@ export function buildApp(options: BuildAppOptions): Express {
   app.use(consoleRoutes(deps));
 
   const api = express.Router();
-  api.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true }));
+  api.use(requireBodyMediaType(["/v1/admin/customers/import"]));
+  api.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true, verify: requireUtf8 }));
   for (const routes of API_ROUTES) api.use(routes(deps));
   const unguarded = unguardedAdminRoutes(api);
   if (unguarded.length > 0) throw new Error(`admin routes without a role requirement: ${unguarded.join(", ")}`);

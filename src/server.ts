@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { buildApp } from "./app";
@@ -9,6 +9,8 @@ import { startAuditSealer } from "./audit/audit-seal";
 import { loadSigningKeys, type SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
 import { createDataSource } from "./db/data-source";
+import { answerClientError } from "./http/client-error";
+import { rateLimitStores } from "./http/rate-limit";
 import { migrate } from "./db/migrate";
 import { createLogger } from "./ops/logger";
 
@@ -28,24 +30,29 @@ export interface StartOptions {
   clock?: () => Date;
   /** Wraps the audit writer; tests use it to make audit writes fail. */
   auditDecorator?: (real: AuditLog) => AuditLog;
+  /** Migrations and the bootstrap admin are done already (by the cluster primary, for its workers). */
+  prepared?: boolean;
 }
 
 /** Connects, migrates, bootstraps the first admin and listens: what `npm start` and the tests run. */
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const dataSource = options.dataSource ?? createDataSource(config.DATABASE_URL);
+  const dataSource = options.dataSource ?? createDataSource(config.DATABASE_URL, undefined, { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS });
   if (!dataSource.isInitialized) await dataSource.initialize();
-  await migrate(dataSource);
+  if (!options.prepared) await migrate(dataSource);
   const clock = options.clock ?? (() => new Date());
-  if (await bootstrapAdmin(dataSource, config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD, clock())) {
+  if (!options.prepared && await bootstrapAdmin(dataSource, config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD, clock())) {
     logger.info({ username: config.GATEWAY_ADMIN_USERNAME }, "created the bootstrap admin user");
   }
   const keys = options.keys ?? loadSigningKeys({
     privateKeyPem: config.JWT_PRIVATE_KEY, keyId: config.JWT_KEY_ID, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR,
   });
   const sealer = startAuditSealer({ dataSource, clock, logger });
-  const app = buildApp({ config, dataSource, keys, logger, clock, auditDecorator: options.auditDecorator });
+  const limits = rateLimitStores({ redisUrl: config.RATE_LIMIT_REDIS_URL, prefix: config.RATE_LIMIT_REDIS_PREFIX, logger });
+  const app = buildApp({ config, dataSource, keys, logger, clock, auditDecorator: options.auditDecorator, rateLimitStores: limits });
   const server = createServer(app);
+  server.on("clientError", answerClientError);
+  trackInFlight(server);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -56,12 +63,50 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   return {
     url, server, dataSource, logger,
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
       await sealer.stop();
+      await limits.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
+}
+
+const inFlight = new WeakMap<Server, Set<ServerResponse>>();
+
+/** Keeps the responses being worked on, so a shutdown can ask their clients not to send more. */
+function trackInFlight(server: Server): void {
+  const responses = new Set<ServerResponse>();
+  inFlight.set(server, responses);
+  server.on("request", (_req, res: ServerResponse) => {
+    responses.add(res);
+    res.on("close", () => responses.delete(res));
+  });
+}
+
+/**
+ * Graceful shutdown: the listener closes at once (new connections are refused), idle keep-alive
+ * connections are closed, and every in-flight request may finish, its connection closing once its
+ * response is sent. Whatever is still running after `timeoutMs` is cut off.
+ */
+async function drain(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Responses not yet started tell their clients not to reuse the connection.
+  for (const res of inFlight.get(server) ?? []) if (!res.headersSent) res.setHeader("Connection", "close");
+  server.on("request", (_req, res: ServerResponse) => res.setHeader("Connection", "close"));
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, "timeout");
+  });
+  try {
+    if ((await Promise.race([closed, deadline])) === "timeout") {
+      logger.warn({ timeoutMs }, "requests still running at the shutdown deadline; closing their connections");
+      server.closeAllConnections();
+      await closed;
+    }
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(timer);
+  }
 }

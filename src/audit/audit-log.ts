@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
-import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
+import { isMysql } from "../db/dialect";
 import { problems } from "../http/problem";
-import { AuditEventEntity, type ActorType, type AuditEvent } from "./audit-event.entity";
+import type { ActorType, AuditEvent } from "./audit-event.entity";
 
 export type AuditInput = Omit<AuditEvent, "seq" | "id" | "at" | "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail"> &
   Partial<Pick<AuditEvent, "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail">>;
@@ -28,19 +28,95 @@ export function auditInput(req: Request, facts: AuditFacts): AuditInput {
   };
 }
 
-export function createAuditLog(dataSource: DataSource, clock: () => Date): AuditLog {
+/** The columns an audit insert names, in table order; `seq` is left to the database. */
+const INSERT_COLUMNS = [
+  "id", "at", "actor_type", "actor_id", "action", "dealer_id", "customer_id", "purpose", "decision", "reason",
+  "consent_id", "grant_id", "fields", "status", "request_id", "ip", "detail",
+] as const;
+const ROW_PLACEHOLDERS = `(${INSERT_COLUMNS.map(() => "?").join(", ")})`;
+
+function insertSql(rows: number): string {
+  return `INSERT INTO audit_events (${INSERT_COLUMNS.join(", ")}) VALUES ${Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(", ")}`;
+}
+
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+function rowValues(input: AuditInput, at: string): unknown[] {
+  return [
+    randomUUID(), at, input.actorType, input.actorId, input.action, input.dealerId ?? null, input.customerId ?? null, input.purpose ?? null,
+    input.decision, input.reason ?? null, input.consentId ?? null, input.grantId ?? null, json(input.fields), input.status, input.requestId, input.ip,
+    json(input.detail),
+  ];
+}
+
+const unavailable = (cause: unknown) =>
+  Object.assign(problems.unavailable("The audit log cannot be written, so the request was not carried out"), { cause });
+
+export interface AuditLogOptions {
+  /**
+   * Group the events of concurrent requests into one multi-row INSERT. On by default on MySQL, where
+   * each statement is a round trip; SQLite runs every query on one shared connection, where a batch
+   * could land inside another request's transaction and be rolled back with it.
+   */
+  batch?: boolean;
+  /** Events per INSERT at most; more waiting events go in the next one. */
+  maxBatch?: number;
+}
+
+interface Waiting {
+  values: unknown[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Collects the events recorded during one turn of the event loop (and while a previous INSERT is on its
+ * way) and writes them with one multi-row INSERT. Each caller's promise settles only once that INSERT
+ * has committed, or rejects with the 503 when it fails: one statement, so all of it or none of it.
+ */
+function batchWriter(dataSource: DataSource, maxBatch: number): (values: unknown[]) => Promise<void> {
+  let waiting: Waiting[] = [];
+  let scheduled = false;
+  let inFlight = 0;
+  const maxInFlight = 4;
+
+  const flush = () => {
+    scheduled = false;
+    while (waiting.length > 0 && inFlight < maxInFlight && (inFlight === 0 || waiting.length >= maxBatch)) {
+      const batch = waiting.slice(0, maxBatch);
+      waiting = waiting.slice(batch.length);
+      inFlight += 1;
+      dataSource.query(insertSql(batch.length), batch.flatMap((entry) => entry.values)).then(
+        () => batch.forEach((entry) => entry.resolve()),
+        (cause: unknown) => batch.forEach((entry) => entry.reject(unavailable(cause))),
+      ).finally(() => {
+        inFlight -= 1;
+        flush();
+      });
+    }
+  };
+
+  return (values) => new Promise<void>((resolve, reject) => {
+    waiting.push({ values, resolve, reject });
+    if (waiting.length >= maxBatch) flush();
+    else if (!scheduled && inFlight === 0) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  });
+}
+
+export function createAuditLog(dataSource: DataSource, clock: () => Date, options: AuditLogOptions = {}): AuditLog {
+  const batched = (options.batch ?? isMysql(dataSource)) ? batchWriter(dataSource, options.maxBatch ?? 500) : undefined;
   return {
-    async record(input, manager = dataSource.manager) {
-      const event = {
-        dealerId: null, customerId: null, purpose: null, reason: null, consentId: null, grantId: null, fields: null, detail: null,
-        ...input,
-        id: randomUUID(),
-        at: clock().toISOString(),
-      };
+    async record(input, manager) {
+      const values = rowValues(input, clock().toISOString());
+      // Inside a transaction the event must commit or roll back with the change it describes.
+      if (batched && !manager?.queryRunner) return batched(values);
       try {
-        await manager.insert(AuditEventEntity, event as QueryDeepPartialEntity<AuditEvent>);
+        await (manager ?? dataSource).query(insertSql(1), values);
       } catch (cause) {
-        throw Object.assign(problems.unavailable("The audit log cannot be written, so the request was not carried out"), { cause });
+        throw unavailable(cause);
       }
     },
   };

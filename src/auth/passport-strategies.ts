@@ -1,15 +1,19 @@
+import type { Request } from "express";
 import jwt from "jsonwebtoken";
 import passport from "passport";
 import { ExtractJwt, Strategy as JwtStrategy, type SecretOrKeyProvider } from "passport-jwt";
 import type { DataSource } from "typeorm";
 import type { Actor } from "../http/request-context";
 import { loadAdminActor } from "../admin-users/admin-user-queries";
-import { loadDealerActor } from "../dealers/dealer-queries";
+import { dealerTokenActor, loadDealerActor } from "../dealers/dealer-queries";
 import { TokenRefused } from "./token-refused";
 import { TOKEN_ALGORITHM, type SigningKeys } from "./signing-keys";
 import { ADMIN_AUDIENCE, DEALER_AUDIENCE, TOKEN_TYPE, type Audience, type TokenClaims } from "./tokens";
+import { VerifiedTokenCache } from "./verified-token-cache";
 
 export const DEALER_STRATEGY = "dealer-jwt";
+/** A dealer token verified, its credential and dealer left to the route's access-input query (see `dealerTokenActor`). */
+export const DEALER_TOKEN_STRATEGY = "dealer-jwt-token-only";
 export const ADMIN_STRATEGY = "admin-jwt";
 
 function keyProvider(keys: SigningKeys): SecretOrKeyProvider {
@@ -36,34 +40,72 @@ function claimsRefusal(claims: TokenClaims, audience: Audience): TokenRefused | 
   return undefined;
 }
 
+type Done = (error: unknown, actor?: Actor | false, info?: unknown) => void;
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/**
+ * passport-jwt's strategy, skipping the signature check for a token this strategy verified before and
+ * that has not expired yet (VerifiedTokenCache). Everything after the signature check (claims, and the
+ * load of the actor's current state) runs on every request either way.
+ */
+class CachingJwtStrategy extends JwtStrategy {
+  constructor(
+    options: ConstructorParameters<typeof JwtStrategy>[0],
+    private readonly verified: VerifiedTokenCache,
+    private readonly checkClaims: (claims: TokenClaims, done: Done) => void,
+  ) {
+    super(options, (req: Request, claims: TokenClaims, done: Done) => {
+      const token = bearerToken(req);
+      this.checkClaims(claims, (error, actor, info) => {
+        if (actor && token) this.verified.set(token, claims);
+        done(error, actor, info);
+      });
+    });
+  }
+
+  override authenticate(req: Request, options?: object): void {
+    const token = bearerToken(req);
+    const claims = token ? this.verified.get(token) : undefined;
+    if (!claims) return super.authenticate(req, options);
+    // passport calls authenticate on an object it derived from the strategy and gave these three.
+    const self = this as unknown as { success(actor: Actor, info?: unknown): void; fail(info: unknown): void; error(error: unknown): void };
+    this.checkClaims(claims, (error, actor, info) => (error ? self.error(error) : actor ? self.success(actor, info) : self.fail(info)));
+  }
+}
+
 function strategy(keys: SigningKeys, issuer: string, audience: Audience, load: (claims: TokenClaims) => Promise<Actor>): JwtStrategy {
-  return new JwtStrategy(
+  const checkClaims = (claims: TokenClaims, done: Done) => {
+    const refusal = claimsRefusal(claims, audience);
+    if (refusal) return done(null, false, refusal);
+    load(claims).then(
+      (actor) => done(null, actor),
+      (error: unknown) => (error instanceof TokenRefused ? done(null, false, error) : done(error)),
+    );
+  };
+  return new CachingJwtStrategy(
     {
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerToken,
       secretOrKeyProvider: keyProvider(keys),
       algorithms: [TOKEN_ALGORITHM],
       issuer,
       audience,
       jsonWebTokenOptions: { clockTolerance: 5, maxAge: "1d" },
+      passReqToCallback: true,
     },
-    (claims: TokenClaims, done: (error: unknown, actor?: Actor | false, info?: unknown) => void) => {
-      const refusal = claimsRefusal(claims, audience);
-      if (refusal) return done(null, false, refusal);
-      load(claims).then(
-        (actor) => done(null, actor),
-        (error: unknown) => (error instanceof TokenRefused ? done(null, false, error) : done(error)),
-      );
-    },
+    new VerifiedTokenCache(),
+    checkClaims,
   );
 }
 
 /**
  * Every request re-reads the credential, dealer or user behind the token, so a revocation or a
- * suspension bites on the very next request on every gateway process.
+ * suspension bites on the very next request on every gateway process: in the strategy, or, with
+ * DEALER_TOKEN_STRATEGY, in the route's own access-input query.
  */
 export function registerStrategies(dataSource: DataSource, keys: SigningKeys, issuer: string): passport.PassportStatic {
   const instance = new passport.Passport();
   instance.use(DEALER_STRATEGY, strategy(keys, issuer, DEALER_AUDIENCE, (claims) => loadDealerActor(dataSource, claims)));
+  instance.use(DEALER_TOKEN_STRATEGY, strategy(keys, issuer, DEALER_AUDIENCE, async (claims) => dealerTokenActor(claims)));
   instance.use(ADMIN_STRATEGY, strategy(keys, issuer, ADMIN_AUDIENCE, (claims) => loadAdminActor(dataSource, claims)));
   return instance as unknown as passport.PassportStatic;
 }

@@ -1,6 +1,6 @@
 import path from "node:path";
 import fs from "node:fs";
-import { DataSource, type DataSourceOptions } from "typeorm";
+import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from "typeorm";
 import { AdminUserEntity } from "../admin-users/admin-user.entity";
 import { AuditEventEntity } from "../audit/audit-event.entity";
 import { ConsentEntity, ConsentHistoryEntity, ConsentPurposeEntity } from "../consents/consent.entity";
@@ -18,8 +18,23 @@ export const ENTITIES = [
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/gateway.sqlite";
 
+export interface DatabaseTimeouts {
+  /** Opening a connection (TCP and handshake). */
+  connectMs: number;
+  /** One query; past it the connection is dropped and the request fails with 503 instead of hanging. */
+  queryMs: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 5000, queryMs: 10_000 };
+
+/**
+ * TypeORM reports a query slower than the timeout with its SQL and parameters, whatever `logging`
+ * says; parameters are personal data, so those reports go nowhere.
+ */
+const quietLogger: TypeOrmLogger = { logQuery() {}, logQueryError() {}, logQuerySlow() {}, logSchemaBuild() {}, logMigration() {}, log() {} };
+
 /** `mysql://user:pass@host:port/db` for MySQL or MariaDB, `sqlite:<path>` for an embedded file. */
-export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, poolSize = 10, timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsTableName: "schema_migrations", logging: false } as const;
   if (/^(mysql|mariadb):\/\//.test(databaseUrl)) {
     return {
@@ -29,7 +44,12 @@ export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, po
       charset: "utf8mb4_unicode_ci",
       timezone: "Z",
       poolSize,
-      extra: { connectTimeout: 5000, enableKeepAlive: true },
+      connectTimeout: timeouts.connectMs,
+      // Every query gets a deadline: with the database gone silent (a partition), requests fail fast rather than hang.
+      enableQueryTimeout: true,
+      maxQueryExecutionTime: timeouts.queryMs,
+      logger: quietLogger,
+      extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
     };
   }
   if (databaseUrl.startsWith("sqlite:")) {
@@ -50,8 +70,8 @@ export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, po
   throw new Error("DATABASE_URL must start with mysql:// or sqlite:");
 }
 
-export function createDataSource(databaseUrl?: string, poolSize?: number): DataSource {
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl, poolSize));
+export function createDataSource(databaseUrl?: string, poolSize?: number, timeouts?: DatabaseTimeouts): DataSource {
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, poolSize, timeouts));
   if (!isMysql(dataSource)) serializeTransactions(dataSource);
   return dataSource;
 }

@@ -2,6 +2,8 @@ const UNIQUE_CODES = new Set(["ER_DUP_ENTRY", "SQLITE_CONSTRAINT_UNIQUE", "SQLIT
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "PROTOCOL_CONNECTION_LOST", "ER_CON_COUNT_ERROR", "POOL_CLOSED",
   "ER_LOCK_WAIT_TIMEOUT", "ER_LOCK_DEADLOCK", "SQLITE_BUSY", "SQLITE_LOCKED", "ER_SERVER_SHUTDOWN", "ER_QUERY_INTERRUPTED",
+  // mysql2 gave up on a query after the per-query timeout (DB_QUERY_TIMEOUT_MS), e.g. during a network partition.
+  "PROTOCOL_SEQUENCE_TIMEOUT", "ER_STATEMENT_TIMEOUT",
 ]);
 
 function codeOf(error: unknown): string | undefined {

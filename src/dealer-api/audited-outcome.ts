@@ -3,6 +3,7 @@ import type { EntityManager } from "typeorm";
 import type { AppDeps } from "../app-deps";
 import { auditInput, type AuditFacts } from "../audit/audit-log";
 import { AppError, problems } from "../http/problem";
+import { dealerActorRefusal } from "../dealers/dealer-queries";
 import type { Denial } from "../policy/decide-access";
 
 type OutcomeFacts = Omit<AuditFacts, "action" | "decision" | "status">;
@@ -28,6 +29,18 @@ export function denialProblem(denial: Denial): AppError {
 }
 
 /**
+ * When input was refused before the decision ran and authentication left the credential to the
+ * decision (`authenticateDealerToken`), the credential and dealer are read now: a revoked credential
+ * or a suspended dealer gets its 401 first, as it would have at authentication.
+ */
+async function credentialOutcome(deps: Pick<AppDeps, "dataSource">, req: Request): Promise<Outcome | undefined> {
+  const actor = req.ctx.actor;
+  if (actor?.type !== "dealer") return undefined;
+  const refusal = await dealerActorRefusal(deps.dataSource, actor);
+  return refusal ? { problem: problems.unauthorized(), facts: { reason: refusal.reason } } : undefined;
+}
+
+/**
  * Runs a dealer request and writes its audit event, with the real reason, BEFORE anything is sent.
  * Bad input (a 4xx thrown while parsing) is audited as a refusal too. When the audit write fails the
  * rejection propagates as a 503 and the prepared body is dropped (fail-closed, contract 1.4); with
@@ -46,10 +59,12 @@ export function auditedRoute(
         outcome = await handle(req, manager);
       } catch (error) {
         if (!(error instanceof AppError) || error.status >= 500) throw error;
-        outcome = { problem: error, facts: { reason: error.code } };
+        outcome = (await credentialOutcome(deps, req)) ?? { problem: error, facts: { reason: error.code } };
       }
       const status = "problem" in outcome ? outcome.problem.status : 200;
-      await deps.audit.record(auditInput(req, { action, decision: status < 400 ? "allow" : "deny", status, ...outcome.facts }), manager);
+      // A refused token is audited alike wherever it was caught: in authentication or by the decision.
+      const facts = status === 401 ? { ...outcome.facts, action: "auth.bearer", detail: { path: req.baseUrl + req.path, ...outcome.facts.detail } } : outcome.facts;
+      await deps.audit.record(auditInput(req, { action, decision: status < 400 ? "allow" : "deny", status, ...facts }), manager);
       return outcome;
     };
     const outcome = options.transaction ? await deps.dataSource.transaction(run) : await run(deps.dataSource.manager);

@@ -13,17 +13,39 @@ interface CredentialState {
   status: string;
 }
 
+const CREDENTIAL_STATE_SQL =
+  "SELECT c.dealer_id, c.revoked_at, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?";
+
+/** Why a token of this client, acting for this dealer, is refused now; undefined when it may act. */
+async function credentialRefusal(dataSource: DataSource, clientId: string, dealerId: unknown): Promise<TokenRefused | undefined> {
+  const rows: CredentialState[] = await dataSource.query(CREDENTIAL_STATE_SQL, [clientId]);
+  const row = rows[0];
+  if (!row || row.dealer_id !== dealerId) return new TokenRefused("credential_unknown");
+  if (row.revoked_at) return new TokenRefused("credential_revoked");
+  if (row.status !== "active") return new TokenRefused("dealer_suspended");
+  return undefined;
+}
+
 /** The dealer behind a token, as it stands now: a revoked credential or a suspended dealer is refused. */
 export async function loadDealerActor(dataSource: DataSource, claims: TokenClaims): Promise<DealerActor> {
-  const rows: CredentialState[] = await dataSource.query(
-    "SELECT c.dealer_id, c.revoked_at, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?",
-    [claims.sub],
-  );
-  const row = rows[0];
-  if (!row || row.dealer_id !== claims.dealer_id) throw new TokenRefused("credential_unknown");
-  if (row.revoked_at) throw new TokenRefused("credential_revoked");
-  if (row.status !== "active") throw new TokenRefused("dealer_suspended");
-  return { type: "dealer", id: claims.sub, dealerId: row.dealer_id, scopes: claims.scope.split(" ").filter(Boolean) };
+  const refusal = await credentialRefusal(dataSource, claims.sub, claims.dealer_id);
+  if (refusal) throw refusal;
+  return { ...dealerTokenActor(claims), credentialChecked: true };
+}
+
+/**
+ * The dealer a verified token names, WITHOUT reading the credential and dealer: only for routes whose
+ * access-input query reads them on the same request and whose decision refuses a revoked credential
+ * or a suspended dealer with the same 401 (see `loadAccessInputs`).
+ */
+export function dealerTokenActor(claims: TokenClaims): DealerActor {
+  if (typeof claims.dealer_id !== "string" || claims.dealer_id === "") throw new TokenRefused("credential_unknown");
+  return { type: "dealer", id: claims.sub, dealerId: claims.dealer_id, scopes: claims.scope.split(" ").filter(Boolean), credentialChecked: false };
+}
+
+/** For a request whose credential was not read at authentication: why it is refused now, if it is. */
+export async function dealerActorRefusal(dataSource: DataSource, actor: DealerActor): Promise<TokenRefused | undefined> {
+  return actor.credentialChecked ? undefined : credentialRefusal(dataSource, actor.id, actor.dealerId);
 }
 
 interface ClientRow extends CredentialState {

@@ -14,6 +14,8 @@ function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (isUniqueViolation(error)) return problems.conflict("A record with the same unique value already exists");
   if (isDatabaseUnavailable(error)) return problems.unavailable("The database is unavailable; retry shortly");
+  // The router's decoding of a path parameter such as %C3%28 (its message quotes the raw value, so it is not reused).
+  if (error instanceof URIError) return problems.validation("The path holds a malformed percent-encoding");
   const parserError = error as BodyParserError;
   switch (parserError?.type) {
     case "entity.parse.failed":

@@ -1,5 +1,8 @@
 import type { Request, RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
+import type { Logger } from "pino";
+import { RedisStore, type RedisReply } from "rate-limit-redis";
+import { createClient } from "redis";
 import { auditInput, type AuditLog } from "../audit/audit-log";
 import { problems } from "./problem";
 
@@ -12,9 +15,15 @@ export interface RateLimitOptions {
   audit: AuditLog;
   action: string;
   store?: Store;
+  logger?: Logger;
 }
 
-/** A fixed-window limit; a refusal is audited and answered 429 problem+json with Retry-After. */
+/**
+ * A fixed-window limit; a refusal is audited and answered 429 problem+json with Retry-After. When the
+ * counter store fails (Redis unreachable), requests pass and the failure is logged: the database and
+ * the audit log stay the gatekeepers, and an outage of the counters must not become an outage of
+ * the gateway.
+ */
 export function limitRequests(options: RateLimitOptions): RequestHandler {
   const windowMs = options.windowMs ?? 60_000;
   return rateLimit({
@@ -23,7 +32,9 @@ export function limitRequests(options: RateLimitOptions): RequestHandler {
     standardHeaders: "draft-7",
     legacyHeaders: false,
     keyGenerator: options.key,
+    passOnStoreError: true,
     ...(options.store ? { store: options.store } : {}),
+    ...(options.logger ? { logger: { error: (error: unknown) => options.logger!.warn({ err: error }, "rate-limit store failed; request let through"), warn: () => undefined } } : {}),
     handler: (req, _res, next) => {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
@@ -37,3 +48,79 @@ export function limitRequests(options: RateLimitOptions): RequestHandler {
 export const byAddress = (req: Request): string => ipKeyGenerator(req.ip ?? "unknown");
 
 export const byDealerClient = (req: Request): string => `client:${req.ctx.actor?.id ?? byAddress(req)}`;
+
+/** The lookup route, wherever the router is mounted. */
+export const isLookup = (req: Request): boolean => req.method === "POST" && req.originalUrl.split("?")[0] === "/v1/customers/lookup";
+
+/** Where limit counters live: in each process (the default), or in Redis, shared by every gateway process. */
+export interface RateLimitStores {
+  /** A store for one named limit; undefined means express-rate-limit's in-memory store. */
+  store(name: string): Store | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * rate-limit-redis caches the load of its Lua scripts; a load that failed (Redis not reachable yet)
+ * would fail every later call. This store loads them again after any failure, so counting resumes by
+ * itself once Redis is back.
+ */
+class RecoveringRedisStore extends RedisStore {
+  override async increment(key: string) {
+    try {
+      return await super.increment(key);
+    } catch (error) {
+      this.incrementScriptSha = this.reload(() => this.loadIncrementScript());
+      throw error;
+    }
+  }
+
+  override async get(key: string) {
+    try {
+      return await super.get(key);
+    } catch (error) {
+      this.getScriptSha = this.reload(() => this.loadGetScript());
+      throw error;
+    }
+  }
+
+  private reload(load: () => Promise<string>): Promise<string> {
+    const loading = load();
+    loading.catch(() => undefined);
+    return loading;
+  }
+}
+
+const IN_PROCESS: RateLimitStores = { store: () => undefined, close: async () => undefined };
+
+/** Redis commands fail after this long rather than hold a request while Redis is away. */
+const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+export function rateLimitStores(options: { redisUrl?: string; prefix: string; logger: Logger }): RateLimitStores {
+  if (!options.redisUrl) return IN_PROCESS;
+  const client = createClient({
+    url: options.redisUrl,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
+  });
+  // Until Redis answers for the first time, commands wait for it (briefly); once it has been lost, they fail at once.
+  let failing = false;
+  client.on("error", (error: unknown) => {
+    if (!failing) options.logger.warn({ err: error }, "rate-limit Redis unreachable; limits are not enforced until it is back");
+    failing = true;
+  });
+  client.on("ready", () => {
+    if (failing) options.logger.info("rate-limit Redis reachable again");
+    failing = false;
+  });
+  void client.connect().catch(() => undefined);
+  const sendCommand = (...args: string[]): Promise<RedisReply> => {
+    if (failing && !client.isReady) return Promise.reject(new Error("rate-limit Redis unavailable"));
+    return client.sendCommand(args, { timeout: REDIS_COMMAND_TIMEOUT_MS }) as Promise<RedisReply>;
+  };
+  return {
+    store: (name) => new RecoveringRedisStore({ sendCommand, prefix: `${options.prefix}${name}:` }),
+    async close() {
+      if (client.isReady) await client.close().catch(() => client.destroy());
+      else if (client.isOpen) client.destroy();
+    },
+  };
+}

@@ -15,6 +15,11 @@ export interface DealerActor {
   id: string;
   dealerId: string;
   scopes: string[];
+  /**
+   * Whether authentication re-read the credential and dealer. When false, the route's access-input
+   * query reads them and its decision refuses a revoked credential or a suspended dealer.
+   */
+  credentialChecked: boolean;
 }
 
 export type Actor = AdminActor | DealerActor;
