@@ -26,7 +26,7 @@ async function prepareOnce(config: Config, logger: Logger): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
-  loadSigningKeys({ privateKeyPem: config.JWT_PRIVATE_KEY, keyId: config.JWT_KEY_ID, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR });
+  loadSigningKeys({ privateKeyPem: config.JWT_PRIVATE_KEY, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR });
 }
 
 /**

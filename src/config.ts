@@ -11,7 +11,6 @@ const schema = z.object({
   DATA_DIR: z.string().default("./data"),
   JWT_ISSUER: z.string().default("dealer-gateway"),
   JWT_PRIVATE_KEY: z.string().optional(),
-  JWT_KEY_ID: z.string().optional(),
   JWT_PREVIOUS_PUBLIC_KEYS: z.string().optional(),
   DEALER_TOKEN_TTL_SECONDS: seconds(600).refine((v) => v <= 900, "dealer tokens live at most 15 minutes"),
   ADMIN_TOKEN_TTL_SECONDS: seconds(3600),

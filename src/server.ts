@@ -5,7 +5,9 @@ import type { DataSource } from "typeorm";
 import { buildApp } from "./app";
 import { bootstrapAdmin } from "./admin-users/bootstrap-admin";
 import type { AuditLog } from "./audit/audit-log";
+import { createAuditLog } from "./audit/audit-log";
 import { startAuditSealer } from "./audit/audit-seal";
+import { startRetentionSchedule } from "./retention/retention-schedule";
 import { loadSigningKeys, type SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
 import { createDataSource } from "./db/data-source";
@@ -45,9 +47,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     logger.info({ username: config.GATEWAY_ADMIN_USERNAME }, "created the bootstrap admin user");
   }
   const keys = options.keys ?? loadSigningKeys({
-    privateKeyPem: config.JWT_PRIVATE_KEY, keyId: config.JWT_KEY_ID, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR,
+    privateKeyPem: config.JWT_PRIVATE_KEY, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR,
   });
   const sealer = startAuditSealer({ dataSource, clock, logger });
+  const retention = startRetentionSchedule(
+    { dataSource, audit: createAuditLog(dataSource, clock), clock, logger, retentionYears: config.RETENTION_YEARS },
+    config.RETENTION_INTERVAL_MINUTES,
+  );
   const limits = rateLimitStores({ redisUrl: config.RATE_LIMIT_REDIS_URL, prefix: config.RATE_LIMIT_REDIS_PREFIX, logger });
   const app = buildApp({ config, dataSource, keys, logger, clock, auditDecorator: options.auditDecorator, rateLimitStores: limits });
   const server = createServer(app);
@@ -65,6 +71,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     async stop() {
       await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
       await sealer.stop();
+      await retention.stop();
       await limits.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },

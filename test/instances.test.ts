@@ -82,7 +82,7 @@ describe.skipIf(TEST_DB !== "mysql")("several gateway processes on one MySQL dat
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
     const env = {
       DATABASE_URL: database.url, LOG_LEVEL: "warn", GATEWAY_ADMIN_PASSWORD: PASSWORD, GATEWAY_WORKERS: "1",
-      JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(), JWT_KEY_ID: "instances-test",
+      JWT_PRIVATE_KEY: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
     };
     const ports = [await freePort(), await freePort()];
     instances = ports.map((port) => startInstance(port, env));

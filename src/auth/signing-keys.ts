@@ -37,7 +37,7 @@ function splitPems(pems: string): string[] {
  * The signing key comes from JWT_PRIVATE_KEY (PEM) in production. Without it, a key is generated into
  * the data directory on first start so a development gateway keeps its tokens valid across restarts.
  */
-export function loadSigningKeys(options: { privateKeyPem?: string; keyId?: string; previousPublicKeys?: string; dataDir: string }): SigningKeys {
+export function loadSigningKeys(options: { privateKeyPem?: string; previousPublicKeys?: string; dataDir: string }): SigningKeys {
   let pem = options.privateKeyPem?.replace(/\\n/g, "\n");
   if (!pem) {
     const file = path.join(options.dataDir, "jwt-signing-key.pem");
@@ -51,7 +51,8 @@ export function loadSigningKeys(options: { privateKeyPem?: string; keyId?: strin
   const privateKey = createPrivateKey(pem);
   assertEs256(privateKey, "JWT_PRIVATE_KEY");
   const publicKey = createPublicKey(privateKey);
-  const kid = options.keyId || thumbprint(publicKey);
+  // The kid is always the key's thumbprint, so a retired key keeps the kid its tokens carry.
+  const kid = thumbprint(publicKey);
   const retired = splitPems(options.previousPublicKeys?.replace(/\\n/g, "\n") ?? "").map((previous) => {
     const key = createPublicKey(previous);
     assertEs256(key, "JWT_PREVIOUS_PUBLIC_KEYS");

@@ -43,7 +43,7 @@ export function cliActor(env: NodeJS.ProcessEnv): string {
  */
 export async function withDatabase<T>(io: CliIo, options: GlobalOptions, work: (ctx: CliContext) => Promise<T>, { requireMigrated = true } = {}): Promise<T> {
   const config = loadConfig({ ...io.env, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) });
-  const dataSource = createDataSource(config.DATABASE_URL, 2);
+  const dataSource = createDataSource(config.DATABASE_URL, 2, { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS });
   await dataSource.initialize();
   try {
     if (requireMigrated && (await dataSource.showMigrations())) {
