@@ -1,6 +1,9 @@
 import os from "node:os";
 import path from "node:path";
 
+/** The benchmark gateway's data directory: its token and audit keys, which the seed signs with too. */
+export const BENCH_DATA_DIR = path.join(os.tmpdir(), "gw-bench-data");
+
 /** The benchmark's settings, from BENCH_* variables; every one has a default so `npm run bench` needs none. */
 export interface BenchConfig {
   seconds: number;

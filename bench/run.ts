@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mysql, { type Connection } from "mysql2/promise";
-import { loadBenchConfig, type BenchConfig } from "./bench-config";
+import { BENCH_DATA_DIR, loadBenchConfig, type BenchConfig } from "./bench-config";
 import { measureExport, measureVerify, timeQueries } from "./compliance";
 import { adminToken, dealerToken } from "./gateway-client";
 import type { LoadSpec } from "./load";
@@ -24,7 +24,7 @@ function gatewayEnv(config: BenchConfig): Record<string, string> {
   return {
     DATABASE_URL: config.databaseUrl,
     GATEWAY_WORKERS: String(config.workers),
-    DATA_DIR: path.join(os.tmpdir(), "gw-bench-data"),
+    DATA_DIR: BENCH_DATA_DIR,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL || "info",
     // The benchmark is one client at full speed; per-client throttling would only measure the limiter.
     RATE_LIMIT_PER_MINUTE: "1000000000",

@@ -1,15 +1,20 @@
 import { randomBytes } from "node:crypto";
 import mysql, { type Connection } from "mysql2/promise";
 import { bootstrapAdmin } from "../src/admin-users/bootstrap-admin";
-import { sealAuditEvents } from "../src/audit/audit-seal";
+import { PENDING_INSERT, signBatch } from "../src/audit/audit-batch";
+import { publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
+import { integrateAuditLog } from "../src/audit/audit-integrator";
+import { loadAuditKey, type AuditKey } from "../src/audit/audit-key";
+import { eventLeafHash } from "../src/audit/audit-leaf";
+import { createLogger } from "../src/ops/logger";
 import { hashSecret } from "../src/auth/password";
 import { createDataSource } from "../src/db/data-source";
 import { migrate } from "../src/db/migrate";
-import type { BenchConfig } from "./bench-config";
+import { BENCH_DATA_DIR, type BenchConfig } from "./bench-config";
 import { AUDIT_COLUMNS, auditEvent, customerProfile, DEALERS, PURPOSES, random, uuid, type AuditContext, type Row } from "./seed-data";
 
 /** Bumped whenever the generated data changes shape, so an older dataset is rebuilt rather than reused. */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 const ROWS_PER_INSERT = 2000;
 export const BENCH_ADMIN = { username: "bench-admin", password: "bench-admin-password-not-secret" };
 
@@ -140,14 +145,28 @@ async function seedCustomers(db: Connection, count: number, dealerIds: string[],
 }
 
 /** Events spread evenly over the past year, oldest first, so seq and time advance together as they do live. */
+/** The gateway's own audit key (it reads the same data directory), so the seeded events verify. */
+const benchAuditKey = (): AuditKey => loadAuditKey({ dataDir: BENCH_DATA_DIR, origin: "dealer-gateway/audit-log" });
+
+/** Each inserted chunk is one signed write batch, as the gateway's writer makes them. */
+async function insertSignedBatch(db: Connection, key: AuditKey, rows: Row[]): Promise<void> {
+  await insertRows(db, "audit_events", AUDIT_COLUMNS, rows);
+  const events = rows.map((row) => {
+    const stored = Object.fromEntries(AUDIT_COLUMNS.map((name, i) => [name, row[i]])) as unknown as AuditEventRow;
+    return { id: stored.id, leaf: eventLeafHash(publicAuditEvent(stored)) };
+  });
+  await db.query(PENDING_INSERT, signBatch(key, events, new Date().toISOString()));
+}
+
 async function seedAuditEvents(db: Connection, count: number, context: AuditContext, now: Date): Promise<void> {
+  const key = benchAuditKey();
   const next = random(3);
   const from = now.getTime() - 365 * 86_400_000;
   const step = (364 * 86_400_000) / count;
   for (let start = 0; start < count; start += ROWS_PER_INSERT) {
     const rows: Row[] = [];
     for (let i = start; i < Math.min(count, start + ROWS_PER_INSERT); i++) rows.push(auditEvent(next, context, new Date(from + Math.floor(i * step)).toISOString()));
-    await insertRows(db, "audit_events", AUDIT_COLUMNS, rows);
+    await insertSignedBatch(db, key, rows);
   }
 }
 
@@ -170,11 +189,12 @@ async function seed(db: Connection, config: BenchConfig, database: string, param
   const dataSource = createDataSource(config.databaseUrl, 2);
   await dataSource.initialize();
   try {
-    await sealAuditEvents(dataSource, () => new Date(), { settleMs: 0 });
+    const deps = { dataSource, key: benchAuditKey(), clock: () => new Date(), logger: createLogger("silent") };
+    while ((await integrateAuditLog(deps, 60)) > 0);
   } finally {
     await dataSource.destroy();
   }
-  log(`sealed the audit log in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  log(`integrated the audit log into its Merkle tree in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await db.query("CREATE TABLE bench_seed (params varchar(255) PRIMARY KEY, dealer_id varchar(36), client_id varchar(64), client_secret varchar(64), audit_events int)");
   await db.query("INSERT INTO bench_seed VALUES (?, ?, ?, ?, ?)", [params, dealers.dealerIds[0], dealers.clientIds[0], dealers.clientSecret, config.auditEvents]);
 }

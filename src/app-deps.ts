@@ -1,6 +1,7 @@
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
+import type { AuditKey } from "./audit/audit-key";
 import type { AuditLog } from "./audit/audit-log";
 import type { SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
@@ -10,6 +11,7 @@ export interface AppDeps {
   config: Config;
   dataSource: DataSource;
   keys: SigningKeys;
+  auditKey: AuditKey;
   logger: Logger;
   audit: AuditLog;
   /** The current time; tests pass a controlled clock. */

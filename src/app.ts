@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { AppDeps } from "./app-deps";
 import { adminUserRoutes } from "./admin-users/admin-user-routes";
+import type { AuditKey } from "./audit/audit-key";
 import { createAuditLog, type AuditLog } from "./audit/audit-log";
 import { authenticate } from "./auth/authenticate";
 import { loginRoutes } from "./auth/login-route";
@@ -34,6 +35,8 @@ export interface BuildAppOptions {
   config: Config;
   dataSource: DataSource;
   keys: SigningKeys;
+  /** Signs audit events at write and checkpoints. */
+  auditKey: AuditKey;
   logger: Logger;
   clock?: () => Date;
   /** Wraps the audit writer; tests use it to make audit writes fail. */
@@ -60,7 +63,7 @@ function onlyFor(applies: (req: express.Request) => boolean, middleware: Request
 
 export function buildApp(options: BuildAppOptions): Express {
   const clock = options.clock ?? (() => new Date());
-  const realAudit = createAuditLog(options.dataSource, clock);
+  const realAudit = createAuditLog(options.dataSource, clock, options.auditKey);
   const audit = options.auditDecorator ? options.auditDecorator(realAudit) : realAudit;
   const strategies = registerStrategies(options.dataSource, options.keys, options.config.JWT_ISSUER);
   const limits = options.rateLimitStores ?? rateLimitStores({ prefix: options.config.RATE_LIMIT_REDIS_PREFIX, logger: options.logger });
@@ -74,6 +77,7 @@ export function buildApp(options: BuildAppOptions): Express {
     config: options.config,
     dataSource: options.dataSource,
     keys: options.keys,
+    auditKey: options.auditKey,
     logger: options.logger,
     clock,
     audit,

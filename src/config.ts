@@ -37,6 +37,14 @@ const schema = z.object({
   RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
   /** How often each gateway process runs retention; 0 leaves it to `dealer-gateway retention` (cron). */
   RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+  /** PKCS#8 PEM of the Ed25519 key that signs audit events and checkpoints; generated into DATA_DIR when absent. */
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  /** The checkpoint origin line and note key name: unique to this log, without spaces or '+'. */
+  AUDIT_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, "no spaces or '+'").default("dealer-gateway/audit-log"),
+  /** A file outside the database's reach that every checkpoint is appended to, and verification compares against. */
+  AUDIT_WITNESS_FILE: z.string().optional(),
+  /** How often each gateway process integrates new audit events into the Merkle tree and signs a checkpoint. */
+  AUDIT_INTEGRATE_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
 });
 
 export type Config = z.infer<typeof schema>;

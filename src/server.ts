@@ -6,7 +6,8 @@ import { buildApp } from "./app";
 import { bootstrapAdmin } from "./admin-users/bootstrap-admin";
 import type { AuditLog } from "./audit/audit-log";
 import { createAuditLog } from "./audit/audit-log";
-import { startAuditSealer } from "./audit/audit-seal";
+import { startAuditIntegrator } from "./audit/audit-integrator";
+import { loadAuditKey, type AuditKey } from "./audit/audit-key";
 import { startRetentionSchedule } from "./retention/retention-schedule";
 import { loadSigningKeys, type SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
@@ -18,6 +19,7 @@ import { createLogger } from "./ops/logger";
 
 export interface Gateway {
   url: string;
+  auditKey: AuditKey;
   server: Server;
   dataSource: DataSource;
   logger: Logger;
@@ -28,6 +30,7 @@ export interface Gateway {
 export interface StartOptions {
   dataSource?: DataSource;
   keys?: SigningKeys;
+  auditKey?: AuditKey;
   logger?: Logger;
   clock?: () => Date;
   /** Wraps the audit writer; tests use it to make audit writes fail. */
@@ -49,13 +52,14 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const keys = options.keys ?? loadSigningKeys({
     privateKeyPem: config.JWT_PRIVATE_KEY, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR,
   });
-  const sealer = startAuditSealer({ dataSource, clock, logger });
+  const auditKey = options.auditKey ?? loadAuditKey({ privateKeyPem: config.AUDIT_SIGNING_KEY, dataDir: config.DATA_DIR, origin: config.AUDIT_LOG_ORIGIN });
+  const integrator = startAuditIntegrator({ dataSource, key: auditKey, clock, logger, witnessFile: config.AUDIT_WITNESS_FILE }, config.AUDIT_INTEGRATE_INTERVAL_MS);
   const retention = startRetentionSchedule(
-    { dataSource, audit: createAuditLog(dataSource, clock), clock, logger, retentionYears: config.RETENTION_YEARS },
+    { dataSource, audit: createAuditLog(dataSource, clock, auditKey), clock, logger, retentionYears: config.RETENTION_YEARS },
     config.RETENTION_INTERVAL_MINUTES,
   );
   const limits = rateLimitStores({ redisUrl: config.RATE_LIMIT_REDIS_URL, prefix: config.RATE_LIMIT_REDIS_PREFIX, logger });
-  const app = buildApp({ config, dataSource, keys, logger, clock, auditDecorator: options.auditDecorator, rateLimitStores: limits });
+  const app = buildApp({ config, dataSource, keys, auditKey, logger, clock, auditDecorator: options.auditDecorator, rateLimitStores: limits });
   const server = createServer(app);
   server.on("clientError", answerClientError);
   trackInFlight(server);
@@ -67,10 +71,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${port}`;
   return {
-    url, server, dataSource, logger,
+    url, auditKey, server, dataSource, logger,
     async stop() {
       await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
-      await sealer.stop();
+      await integrator.stop();
       await retention.stop();
       await limits.close();
       if (dataSource.isInitialized) await dataSource.destroy();

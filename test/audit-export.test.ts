@@ -55,7 +55,7 @@ describe("audit export", () => {
     const rows = parseCsv(response.text);
     expect(rows[0]).toEqual([
       "id", "at", "actorType", "actorId", "action", "dealerId", "customerId", "purpose", "decision", "reason",
-      "consentId", "grantId", "fields", "status", "requestId", "ip", "detail",
+      "consentId", "grantId", "fields", "status", "requestId", "ip", "detail", "leafIndex",
     ]);
     expect(rows).toHaveLength(BULK + 1);
     expect(rows[1]![13]).toBe(String(BULK - 1));

@@ -1,5 +1,7 @@
 import { createAuditLog, type AuditInput } from "../src/audit/audit-log";
-import { SEAL_SETTLE_MS } from "../src/audit/audit-seal";
+import { integrateAuditLog } from "../src/audit/audit-integrator";
+import type { VerifyResult } from "../src/audit/audit-verify";
+import { createLogger } from "../src/ops/logger";
 import { isMysql } from "../src/db/dialect";
 import type { TestGateway } from "./support/gateway";
 
@@ -16,7 +18,7 @@ export async function auditGet(gw: TestGateway, path: string, status = 200, head
 
 /** Writes an event straight through the audit writer, as any module does. */
 export async function writeEvent(gw: TestGateway, input: Partial<AuditInput> = {}): Promise<void> {
-  await createAuditLog(gw.dataSource, gw.clock.read).record({
+  await createAuditLog(gw.dataSource, gw.clock.read, gw.gateway.auditKey).record({
     actorType: "system", actorId: "test", action: "test.event", decision: "allow", status: 200, requestId: "req-test", ip: "127.0.0.1", ...input,
   });
 }
@@ -26,14 +28,16 @@ export async function eventsWhere<T = Record<string, unknown>>(gw: TestGateway, 
 }
 
 
-/** Moves the gateway clock past the settle window, so everything written so far may be sealed. */
-export function letEventsSettle(gw: TestGateway): void {
-  gw.clock.advance(SEAL_SETTLE_MS + 1000);
+/** Integrates everything pending into the Merkle tree now, as the gateway's integrator does every half second. */
+export async function integrate(gw: TestGateway): Promise<number> {
+  return integrateAuditLog({
+    dataSource: gw.dataSource, key: gw.gateway.auditKey, clock: gw.clock.read, logger: createLogger("silent"), witnessFile: gw.config.AUDIT_WITNESS_FILE,
+  }, 10);
 }
 
-export async function verify(gw: TestGateway) {
+export async function verify(gw: TestGateway): Promise<VerifyResult> {
   const response = await auditGet(gw, "/v1/audit/verify");
-  return response.body as { ok: boolean; checked: number; firstBadEventId?: string; problem?: string; unsealed: number };
+  return response.body as VerifyResult;
 }
 
 /** What a rogue DBA does first: remove the append-only triggers. */

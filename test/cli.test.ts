@@ -9,7 +9,7 @@ import type { CliIo } from "../src/cli/cli-io";
 import { runCli } from "../src/cli/program";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
 import { customerRecord } from "./support/fixtures";
-import { startTestGateway, type TestGateway } from "./support/gateway";
+import { startTestGateway, testAuditKeyPem, type TestGateway } from "./support/gateway";
 
 interface Run {
   code: number;
@@ -37,7 +37,7 @@ const ACTOR = cliActor(process.env);
 async function cli(args: string[], stdin = ""): Promise<Run> {
   const stdout = sink();
   const stderr = sink();
-  const io: CliIo = { stdout: stdout.stream, stderr: stderr.stream, stdin: Readable.from([stdin]), env: { ...process.env, DATABASE_URL: database.url }, clock: () => new Date() };
+  const io: CliIo = { stdout: stdout.stream, stderr: stderr.stream, stdin: Readable.from([stdin]), env: { ...process.env, DATABASE_URL: database.url, AUDIT_SIGNING_KEY: testAuditKeyPem() }, clock: () => new Date() };
   const code = await runCli(args, io);
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
@@ -179,7 +179,7 @@ describe("dealer-gateway verify-audit, export-audit and retention", () => {
     const run = await cli(["export-audit", "--format", "csv", "--action", "dealer.create", "--out", out]);
     expect(run.code).toBe(0);
     const lines = fs.readFileSync(out, "utf8").trim().split("\r\n");
-    expect(lines[0]).toBe("id,at,actorType,actorId,action,dealerId,customerId,purpose,decision,reason,consentId,grantId,fields,status,requestId,ip,detail");
+    expect(lines[0]).toBe("id,at,actorType,actorId,action,dealerId,customerId,purpose,decision,reason,consentId,grantId,fields,status,requestId,ip,detail,leafIndex");
     expect(lines.slice(1)).toHaveLength((await auditOf("dealer.create")).length);
     for (const line of lines.slice(1)) expect(line).toContain(",dealer.create,");
     const ndjson = await cli(["export-audit", "--actor-id", ACTOR, "--decision", "allow"]);
@@ -214,7 +214,7 @@ describe("usage", () => {
   });
 
   it("when --help is asked of any command, then it prints that command's usage with exit 0", async () => {
-    for (const command of ["migrate", "create-admin", "create-dealer", "import-customers", "verify-audit", "export-audit", "retention"]) {
+    for (const command of ["migrate", "create-admin", "create-dealer", "import-customers", "verify-audit", "verify-export", "export-audit", "retention"]) {
       const run = await cli([command, "--help"]);
       expect({ command, code: run.code }).toEqual({ command, code: 0 });
       expect(run.stdout).toContain(`Usage: dealer-gateway ${command}`);

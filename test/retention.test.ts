@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const retention = (dataSource: DataSource = gw.dataSource, options: { dryRun?: boolean } = {}) =>
-  runRetention({ dataSource, audit: createAuditLog(dataSource, gw.clock.read), retentionYears: 10 }, gw.clock.read(), options);
+  runRetention({ dataSource, audit: createAuditLog(dataSource, gw.clock.read, gw.gateway.auditKey), retentionYears: 10 }, gw.clock.read(), options);
 
 /** Moves the gateway clock to a moment after T0. */
 const moveTo = (at: Date) => {

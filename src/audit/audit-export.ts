@@ -1,7 +1,11 @@
 import type { Response } from "express";
 import type { DataSource } from "typeorm";
+import { problems } from "../http/problem";
 import { publicAuditEvent, type AuditEventRow, type PublicAuditEvent } from "./audit-event-rows";
 import type { AuditFilters } from "./audit-filters";
+import type { AuditKey } from "./audit-key";
+import { currentCheckpoint, inclusionProofFor } from "./audit-proofs";
+import { leafIndexes } from "./audit-tree-store";
 import { auditEventRows } from "./audit-query";
 import { csvRow } from "./csv";
 
@@ -11,12 +15,15 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[keyof typeof EXPORT_FORMATS];
 /** Rows fetched per database round trip; memory use is bounded by one page whatever the export's size. */
 export const EXPORT_PAGE_SIZE = 1000;
 
+/** An exported event: its Merkle leaf index once integrated (null before), and with `proofs=1` its inclusion proof. */
+type ExportedEvent = PublicAuditEvent & { leafIndex: number | null; treeSize?: number; inclusionProof?: string[] };
+
 const CSV_COLUMNS = [
   "id", "at", "actorType", "actorId", "action", "dealerId", "customerId", "purpose", "decision", "reason",
-  "consentId", "grantId", "fields", "status", "requestId", "ip", "detail",
-] as const satisfies readonly (keyof PublicAuditEvent)[];
+  "consentId", "grantId", "fields", "status", "requestId", "ip", "detail", "leafIndex",
+] as const satisfies readonly (keyof ExportedEvent)[];
 
-function csvLine(event: PublicAuditEvent): string {
+function csvLine(event: ExportedEvent): string {
   return csvRow(CSV_COLUMNS.map((column) => {
     const value = event[column];
     if (column === "fields") return event.fields?.join(" ");
@@ -25,7 +32,7 @@ function csvLine(event: PublicAuditEvent): string {
   }));
 }
 
-const LINE: Record<ExportFormat, (event: PublicAuditEvent) => string> = {
+const LINE: Record<ExportFormat, (event: ExportedEvent) => string> = {
   csv: csvLine,
   ndjson: (event) => `${JSON.stringify(event)}\n`,
 };
@@ -52,8 +59,29 @@ export async function writeWithBackpressure(res: Response, chunk: string): Promi
   });
 }
 
+export interface ExportProofs {
+  key: AuditKey;
+  treeSize?: number;
+}
+
+/** Adds leaf indexes to a page of events, and inclusion proofs when asked for. */
+async function exported(dataSource: DataSource, rows: AuditEventRow[], proofs: (ExportProofs & { treeSize: number }) | undefined): Promise<ExportedEvent[]> {
+  const indexes = await leafIndexes(dataSource, rows.map((row) => row.id));
+  return Promise.all(rows.map(async (row) => {
+    const leafIndex = indexes.get(row.id) ?? null;
+    const event = { ...publicAuditEvent(row), leafIndex };
+    if (!proofs || leafIndex === null || leafIndex >= proofs.treeSize) return event;
+    const proof = await inclusionProofFor(dataSource, row, leafIndex, proofs.treeSize);
+    return { ...event, treeSize: proof.treeSize, inclusionProof: proof.inclusionProof };
+  }));
+}
+
 /** Streams every event matching the filters, newest first, one keyset page at a time. */
-export async function streamAuditExport(res: Response, dataSource: DataSource, filters: AuditFilters, format: ExportFormat, now: Date): Promise<void> {
+export async function streamAuditExport(res: Response, dataSource: DataSource, filters: AuditFilters, format: ExportFormat, now: Date, proofs?: ExportProofs): Promise<void> {
+  const latest = proofs ? (await currentCheckpoint(dataSource, proofs.key)).treeSize : 0;
+  if (proofs && format !== "ndjson") throw problems.validation("proofs=1 needs the NDJSON export");
+  if (proofs?.treeSize !== undefined && proofs.treeSize > latest) throw problems.validation(`treeSize ${proofs.treeSize} is beyond the latest checkpoint (${latest})`);
+  const withSize = proofs ? { ...proofs, treeSize: proofs.treeSize ?? latest } : undefined;
   const stamp = now.toISOString().replace(/[-:]/g, "").slice(0, 15);
   res.status(200);
   res.setHeader("Content-Type", CONTENT_TYPE[format]);
@@ -63,8 +91,8 @@ export async function streamAuditExport(res: Response, dataSource: DataSource, f
   let before: number | undefined;
   for (;;) {
     const rows: AuditEventRow[] = await auditEventRows(dataSource, filters, { before, limit: EXPORT_PAGE_SIZE });
-    for (const row of rows) {
-      if (!(await writeWithBackpressure(res, LINE[format](publicAuditEvent(row))))) return;
+    for (const event of await exported(dataSource, rows, withSize)) {
+      if (!(await writeWithBackpressure(res, LINE[format](event)))) return;
     }
     if (rows.length < EXPORT_PAGE_SIZE) break;
     before = Number(rows[rows.length - 1]!.seq);

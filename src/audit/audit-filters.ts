@@ -26,9 +26,16 @@ const fromBeforeToIssue = { message: "from must be before to", path: ["to"] };
 
 export const cursorParam = z.string().min(1).max(512).optional();
 export const eventsQuerySchema = z.strictObject({ ...filterFields, cursor: cursorParam, limit: pageLimit(500, 50) }).refine(fromBeforeTo, fromBeforeToIssue);
-export const exportQuerySchema = z.strictObject({ ...filterFields }).refine(fromBeforeTo, fromBeforeToIssue);
+const filtersSchema = z.strictObject({ ...filterFields }).refine(fromBeforeTo, fromBeforeToIssue);
+/** `proofs=1` adds each event's inclusion proof in the tree of `treeSize` leaves (default: the latest checkpoint's). */
+export const exportQuerySchema = z.strictObject({
+  ...filterFields,
+  proofs: z.enum(["0", "1"], "must be 0 or 1").optional(),
+  treeSize: z.string().regex(/^\d{1,15}$/, "must be a whole number").transform(Number).optional(),
+}).refine(fromBeforeTo, fromBeforeToIssue);
 
-export type AuditFilters = z.output<typeof exportQuerySchema>;
+export type AuditFilters = z.output<typeof filtersSchema>;
+export type ExportQuery = z.output<typeof exportQuerySchema>;
 export type AuditEventsQuery = z.output<typeof eventsQuerySchema>;
 
 /** `from` is inclusive, `to` exclusive. */
@@ -37,7 +44,7 @@ export function parseEventsQuery(query: unknown): AuditEventsQuery {
 }
 
 /** An export has no cursor or limit: it is the whole filtered result. */
-export function parseExportQuery(query: unknown): AuditFilters {
+export function parseExportQuery(query: unknown): ExportQuery {
   return parse(exportQuerySchema, query, "query");
 }
 

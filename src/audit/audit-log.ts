@@ -3,7 +3,11 @@ import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
 import { isMysql } from "../db/dialect";
 import { problems } from "../http/problem";
+import { PENDING_INSERT, signBatch, type SignedEvent } from "./audit-batch";
 import type { ActorType, AuditEvent } from "./audit-event.entity";
+import { publicAuditEvent, type AuditEventRow } from "./audit-event-rows";
+import type { AuditKey } from "./audit-key";
+import { eventLeafHash } from "./audit-leaf";
 
 export type AuditInput = Omit<AuditEvent, "seq" | "id" | "at" | "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail"> &
   Partial<Pick<AuditEvent, "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail">>;
@@ -49,6 +53,25 @@ function rowValues(input: AuditInput, at: string): unknown[] {
   ];
 }
 
+/** An event ready to insert: its column values and its Merkle leaf hash, computed as a reader will recompute it. */
+interface PreparedEvent extends SignedEvent {
+  values: unknown[];
+}
+
+function prepare(input: AuditInput, at: string): PreparedEvent {
+  const values = rowValues(input, at);
+  const row = Object.fromEntries(INSERT_COLUMNS.map((name, i) => [name, values[i]])) as unknown as AuditEventRow;
+  return { id: values[0] as string, leaf: eventLeafHash(publicAuditEvent(row)), values };
+}
+
+type Executor = Pick<EntityManager, "query">;
+
+/** The events and the signature over them, in the caller's transaction: both commit, or neither. */
+async function writeSigned(executor: Executor, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
+  await executor.query(insertSql(events.length), events.flatMap((event) => event.values));
+  await executor.query(PENDING_INSERT, signBatch(key, events, at));
+}
+
 const unavailable = (cause: unknown) =>
   Object.assign(problems.unavailable("The audit log cannot be written, so the request was not carried out"), { cause });
 
@@ -64,7 +87,7 @@ export interface AuditLogOptions {
 }
 
 interface Waiting {
-  values: unknown[];
+  event: PreparedEvent;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -74,7 +97,7 @@ interface Waiting {
  * way) and writes them with one multi-row INSERT. Each caller's promise settles only once that INSERT
  * has committed, or rejects with the 503 when it fails: one statement, so all of it or none of it.
  */
-function batchWriter(dataSource: DataSource, maxBatch: number): (values: unknown[]) => Promise<void> {
+function batchWriter(dataSource: DataSource, key: AuditKey, clock: () => Date, maxBatch: number): (event: PreparedEvent) => Promise<void> {
   let waiting: Waiting[] = [];
   let scheduled = false;
   let inFlight = 0;
@@ -86,7 +109,8 @@ function batchWriter(dataSource: DataSource, maxBatch: number): (values: unknown
       const batch = waiting.slice(0, maxBatch);
       waiting = waiting.slice(batch.length);
       inFlight += 1;
-      dataSource.query(insertSql(batch.length), batch.flatMap((entry) => entry.values)).then(
+      const events = batch.map((entry) => entry.event);
+      dataSource.transaction((manager) => writeSigned(manager, key, events, clock().toISOString())).then(
         () => batch.forEach((entry) => entry.resolve()),
         (cause: unknown) => batch.forEach((entry) => entry.reject(unavailable(cause))),
       ).finally(() => {
@@ -96,8 +120,8 @@ function batchWriter(dataSource: DataSource, maxBatch: number): (values: unknown
     }
   };
 
-  return (values) => new Promise<void>((resolve, reject) => {
-    waiting.push({ values, resolve, reject });
+  return (event) => new Promise<void>((resolve, reject) => {
+    waiting.push({ event, resolve, reject });
     if (waiting.length >= maxBatch) flush();
     else if (!scheduled && inFlight === 0) {
       scheduled = true;
@@ -106,15 +130,17 @@ function batchWriter(dataSource: DataSource, maxBatch: number): (values: unknown
   });
 }
 
-export function createAuditLog(dataSource: DataSource, clock: () => Date, options: AuditLogOptions = {}): AuditLog {
-  const batched = (options.batch ?? isMysql(dataSource)) ? batchWriter(dataSource, options.maxBatch ?? 500) : undefined;
+export function createAuditLog(dataSource: DataSource, clock: () => Date, key: AuditKey, options: AuditLogOptions = {}): AuditLog {
+  const batched = (options.batch ?? isMysql(dataSource)) ? batchWriter(dataSource, key, clock, options.maxBatch ?? 500) : undefined;
   return {
     async record(input, manager) {
-      const values = rowValues(input, clock().toISOString());
+      const at = clock().toISOString();
+      const event = prepare(input, at);
       // Inside a transaction the event must commit or roll back with the change it describes.
-      if (batched && !manager?.queryRunner) return batched(values);
+      if (batched && !manager?.queryRunner) return batched(event);
       try {
-        await (manager ?? dataSource).query(insertSql(1), values);
+        if (manager?.queryRunner) await writeSigned(manager, key, [event], at);
+        else await dataSource.transaction((own) => writeSigned(own, key, [event], at));
       } catch (cause) {
         throw unavailable(cause);
       }

@@ -11,13 +11,19 @@ import { EXPORT_FORMATS, streamAuditExport, type ExportFormat } from "./audit-ex
 import { filtersOf, parseEventsQuery, parseExportQuery } from "./audit-filters";
 import { auditInput, type AuditFacts } from "./audit-log";
 import { auditEventsPage, SEQ_POSITION } from "./audit-query";
-import { sealAuditEvents } from "./audit-seal";
+import { checkpointBody, consistencyProof, currentCheckpoint, eventInclusionProof } from "./audit-proofs";
 import { verifyAuditLog } from "./audit-verify";
+import { lastWitnessed } from "./audit-witness";
 import { customerExists, dataSubjectReport } from "./data-subject-report";
 import { allPendingPurges, dealerExists, dealerPendingPurges, parsePendingPurgesQuery, pendingPurgesAfter } from "./pending-purges";
 
 const AUDITOR: [Role] = ["compliance_auditor"];
 export const noQuery = z.strictObject({});
+const treeSizeParam = z.string().regex(/^\d{1,15}$/, "must be a whole number").transform(Number);
+const proofQuery = z.strictObject({ treeSize: treeSizeParam.optional() });
+const consistencyQuery = z.strictObject({ from: treeSizeParam, to: treeSizeParam.optional() });
+/** A C2SP signed note: a few lines of text and signatures. */
+const heldCheckpointBody = z.strictObject({ checkpoint: z.string().min(1).max(4096) });
 
 /** JSON unless the client asks for an export; 406 when it accepts none of the three. */
 function responseFormat(req: Request): "json" | ExportFormat {
@@ -44,9 +50,12 @@ export function auditRoutes(deps: AppDeps): Router {
   routes.get("/v1/audit/events", AUDITOR, async (req, res) => {
     const format = responseFormat(req);
     if (format !== "json") {
-      const filters = filtersOf(parseExportQuery(req.query));
-      await record(req, "audit.export", { filters, format });
-      await streamAuditExport(res, deps.dataSource, filters, format, deps.clock());
+      const query = parseExportQuery(req.query);
+      const filters = filtersOf(query);
+      const proofs = query.proofs === "1" ? { key: deps.auditKey, treeSize: query.treeSize } : undefined;
+      if (proofs && format !== "ndjson") throw problems.validation("proofs=1 needs the NDJSON export");
+      await record(req, "audit.export", { filters, format, ...(proofs ? { proofs: true } : {}) });
+      await streamAuditExport(res, deps.dataSource, filters, format, deps.clock(), proofs);
       return;
     }
     const query = parseEventsQuery(req.query);
@@ -81,11 +90,47 @@ export function auditRoutes(deps: AppDeps): Router {
     sendJson(res, await allPendingPurges(deps.dataSource, deps.clock()));
   });
 
+  /** The witness file's last checkpoint, and the one the caller holds: the log must extend both. */
+  const verify = (held?: string) => {
+    const witnessed = deps.config.AUDIT_WITNESS_FILE ? lastWitnessed(deps.config.AUDIT_WITNESS_FILE) : null;
+    return verifyAuditLog(deps.dataSource, deps.auditKey, { held: [witnessed, held].filter((note): note is string => !!note) });
+  };
+
   routes.get("/v1/audit/verify", AUDITOR, async (req, res) => {
     parse(noQuery, req.query, "query");
-    await sealAuditEvents(deps.dataSource, deps.clock, { lockWaitSeconds: 5 });
     await record(req, "audit.verify", {});
-    sendJson(res, await verifyAuditLog(deps.dataSource));
+    sendJson(res, await verify());
+  });
+
+  routes.post("/v1/audit/verify", AUDITOR, async (req, res) => {
+    parse(noQuery, req.query, "query");
+    const body = parse(heldCheckpointBody, req.body, "body");
+    await record(req, "audit.verify", { heldCheckpoint: true });
+    sendJson(res, await verify(body.checkpoint));
+  });
+
+  routes.get("/v1/audit/checkpoint", AUDITOR, async (req, res) => {
+    parse(noQuery, req.query, "query");
+    const format = req.accepts(["text/plain", "application/json"]);
+    if (!format) throw problems.notAcceptable("This endpoint answers text/plain (the signed note) or application/json");
+    await record(req, "audit.checkpoint", {});
+    const checkpoint = await currentCheckpoint(deps.dataSource, deps.auditKey);
+    if (format === "application/json") return sendJson(res, checkpointBody(checkpoint, deps.auditKey));
+    res.setHeader("Cache-Control", "no-store");
+    res.type("text/plain; charset=utf-8").send(checkpoint.note);
+  });
+
+  routes.get("/v1/audit/events/:id/proof", AUDITOR, async (req, res) => {
+    const eventId = idParam(req);
+    const { treeSize } = parse(proofQuery, req.query, "query");
+    await record(req, "audit.proof", { eventId, treeSize });
+    sendJson(res, await eventInclusionProof(deps.dataSource, deps.auditKey, eventId, treeSize));
+  });
+
+  routes.get("/v1/audit/consistency", AUDITOR, async (req, res) => {
+    const { from, to } = parse(consistencyQuery, req.query, "query");
+    await record(req, "audit.consistency", { from, to });
+    sendJson(res, await consistencyProof(deps.dataSource, deps.auditKey, from, to));
   });
 
   return routes.router;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
+import { loadAuditKey, type AuditKey } from "../audit/audit-key";
 import { auditInput, createAuditLog, type AuditFacts, type AuditLog } from "../audit/audit-log";
 import { loadConfig, type Config } from "../config";
 import { createDataSource } from "../db/data-source";
@@ -14,6 +15,7 @@ export interface CliContext {
   config: Config;
   dataSource: DataSource;
   audit: AuditLog;
+  auditKey: AuditKey;
   clock: () => Date;
   /** "cli:<os user>", the audit log's actor for everything this run changes. */
   actorId: string;
@@ -49,8 +51,9 @@ export async function withDatabase<T>(io: CliIo, options: GlobalOptions, work: (
     if (requireMigrated && (await dataSource.showMigrations())) {
       throw new CommandFailed("The database schema is not up to date: run `dealer-gateway migrate` first");
     }
+    const auditKey = loadAuditKey({ privateKeyPem: config.AUDIT_SIGNING_KEY, dataDir: config.DATA_DIR, origin: config.AUDIT_LOG_ORIGIN });
     const ctx: CliContext = {
-      io, config, dataSource, audit: createAuditLog(dataSource, io.clock), clock: io.clock,
+      io, config, dataSource, audit: createAuditLog(dataSource, io.clock, auditKey), auditKey, clock: io.clock,
       actorId: cliActor(io.env), runId: `cli-${randomUUID()}`, json: options.json ?? false,
     };
     return await work(ctx);

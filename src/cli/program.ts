@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import packageJson from "../../package.json";
 import { createAdminCommand } from "./commands/admin-command";
-import { exportAuditCommand, verifyAuditCommand } from "./commands/audit-commands";
+import { exportAuditCommand, verifyAuditCommand, verifyExportCommand } from "./commands/audit-commands";
 import { createDealerCommand } from "./commands/dealer-command";
 import { importCustomersCommand } from "./commands/import-command";
 import { migrateCommand } from "./commands/migrate-command";
@@ -27,6 +27,7 @@ export function buildProgram(io: CliIo): Command {
   createDealerCommand(program, io);
   importCustomersCommand(program, io);
   verifyAuditCommand(program, io);
+  verifyExportCommand(program, io);
   exportAuditCommand(program, io);
   retentionCommand(program, io);
   return program;

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ADMIN_PASSWORD, testKeys } from "./gateway";
+import { ADMIN_PASSWORD, testAuditKeyPem, testKeys } from "./gateway";
 
 /**
  * A real gateway process (`src/main.ts`, as `npm start` runs it), for what only a process can show:
@@ -44,7 +44,7 @@ export async function spawnGateway(options: { databaseUrl: string; env?: Record<
     env: {
       PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), NODE_ENV: "production",
       DATABASE_URL: options.databaseUrl, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn",
-      JWT_PRIVATE_KEY: privateKey, GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      JWT_PRIVATE_KEY: privateKey, AUDIT_SIGNING_KEY: testAuditKeyPem(), GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
       RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000", TOKEN_RATE_LIMIT_PER_MINUTE: "100000", LOOKUP_RATE_LIMIT_PER_MINUTE: "100000",
       // One process per child: signals and kills reach the process that serves.
       GATEWAY_WORKERS: "1",

@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
 import supertest from "supertest";
 import type { DataSource } from "typeorm";
 import type { AuditLog } from "../../src/audit/audit-log";
@@ -26,6 +27,13 @@ let sharedKeys: SigningKeys | undefined;
 export function testKeys(): SigningKeys {
   sharedKeys ??= generateSigningKeys();
   return sharedKeys;
+}
+
+let sharedAuditKeyPem: string | undefined;
+/** One audit signing key for every gateway and CLI run of a test process, as all processes of one log share theirs. */
+export function testAuditKeyPem(): string {
+  sharedAuditKeyPem ??= generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+  return sharedAuditKeyPem;
 }
 
 export interface TestGateway {
@@ -54,7 +62,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-data-"));
   const config = loadConfig({
     DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", DATA_DIR: dataDir,
-    GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD, RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000", TOKEN_RATE_LIMIT_PER_MINUTE: "100000", LOOKUP_RATE_LIMIT_PER_MINUTE: "100000", ...options.env,
+    GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD, AUDIT_SIGNING_KEY: testAuditKeyPem(), RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000", TOKEN_RATE_LIMIT_PER_MINUTE: "100000", LOOKUP_RATE_LIMIT_PER_MINUTE: "100000", ...options.env,
   });
   const clock = options.clock ?? new TestClock();
   const gateway = await startGateway(config, { keys: testKeys(), clock: clock.read, logger: createLogger("silent"), auditDecorator: options.audit });

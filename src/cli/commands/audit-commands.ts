@@ -5,8 +5,9 @@ import type { Response } from "express";
 import type { Command } from "commander";
 import { streamAuditExport } from "../../audit/audit-export";
 import { filtersOf, parseExportQuery } from "../../audit/audit-filters";
-import { sealAuditEvents } from "../../audit/audit-seal";
 import { verifyAuditLog } from "../../audit/audit-verify";
+import { lastWitnessed } from "../../audit/audit-witness";
+import { verifyExport } from "../../audit/verify-export";
 import { CommandFailed, UsageError } from "../cli-errors";
 import { recordEvent, report, withDatabase, type GlobalOptions } from "../cli-context";
 import type { CliIo } from "../cli-io";
@@ -33,21 +34,49 @@ function streamTarget(stream: Writable): Response {
   return target as unknown as Response;
 }
 
+function readFile(file: string, what: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read the ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+}
+
 export function verifyAuditCommand(program: Command, io: CliIo): void {
   program.command("verify-audit")
-    .description("seal settled audit events, then verify the whole hash chain")
-    .addHelpText("after", "\nExits 1 when an event was changed, deleted or inserted out of order; prints the first bad event. Audited as audit.verify.")
-    .action(async (_options: unknown, command: Command) => {
+    .description("verify the whole audit log: every event recomputed into the Merkle tree, signatures, pending batches")
+    .option("--full", "recompute every leaf from its event (what this command always does; the API verifies incrementally)")
+    .option("--checkpoint <file>", "a signed checkpoint note held outside the database: the log must extend it")
+    .addHelpText("after", "\nExits 1 when an event was changed, deleted or inserted, a signature fails, or the log does not extend a held or witnessed checkpoint. Audited as audit.verify.")
+    .action(async (options: { checkpoint?: string }, command: Command) => {
+      const held = options.checkpoint ? readFile(options.checkpoint, "checkpoint") : undefined;
       await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
-        await sealAuditEvents(ctx.dataSource, ctx.clock, { lockWaitSeconds: 5 });
-        await recordEvent(ctx, { action: "audit.verify", detail: {} });
-        const result = await verifyAuditLog(ctx.dataSource);
+        await recordEvent(ctx, { action: "audit.verify", detail: { full: true } });
+        const witnessed = ctx.config.AUDIT_WITNESS_FILE ? lastWitnessed(ctx.config.AUDIT_WITNESS_FILE) : null;
+        const result = await verifyAuditLog(ctx.dataSource, ctx.auditKey, { full: true, held: [witnessed, held].filter((note): note is string => !!note) });
         const human = result.ok
-          ? `audit log intact: ${result.checked} sealed events verified, ${result.unsealed} not yet sealed${result.head ? `; head ${result.head.chainHash}` : ""}`
-          : `audit log TAMPERED: event ${result.firstBadEventId} ${result.problem} (after ${result.checked - 1} good events)`;
+          ? `audit log intact: ${result.checked} events verified, ${result.treeSize} of them in the latest signed checkpoint`
+          : `audit log TAMPERED: ${result.problem}${result.firstBadEventId ? ` at event ${result.firstBadEventId}` : ""}`;
         report(ctx, result, human);
         if (!result.ok) throw new CommandFailed("the audit log failed verification");
       });
+    });
+}
+
+export function verifyExportCommand(program: Command, io: CliIo): void {
+  program.command("verify-export")
+    .description("verify an NDJSON audit export against a signed checkpoint, without a database")
+    .requiredOption("--checkpoint <file>", "the signed checkpoint note (GET /v1/audit/checkpoint)")
+    .requiredOption("--key <verifier key>", "the log's verifier key, <origin>+<key id>+<key>")
+    .argument("<export>", "the NDJSON export (GET /v1/audit/events with Accept: application/x-ndjson)")
+    .addHelpText("after", "\nA whole export must hold every leaf of the checkpoint's tree; a filtered one needs proofs=1. Exits 1 when the export does not match.")
+    .action((file: string, options: { checkpoint: string; key: string }) => {
+      const result = verifyExport(readFile(file, "export"), readFile(options.checkpoint, "checkpoint"), options.key);
+      const human = result.ok
+        ? `export verified: ${result.verified} events in the signed tree of ${result.treeSize}${result.notCovered ? `; ${result.notCovered} newer events not covered by this checkpoint` : ""}`
+        : `export NOT verified: ${result.problem}${result.line ? ` (line ${result.line})` : ""}`;
+      io.stdout.write(`${program.opts<GlobalOptions>().json ? JSON.stringify(result) : human}\n`);
+      if (!result.ok) throw new CommandFailed("the export does not match the checkpoint");
     });
 }
 
@@ -62,6 +91,8 @@ interface ExportOptions {
   decision?: string;
   from?: string;
   to?: string;
+  proofs?: boolean;
+  treeSize?: string;
 }
 
 export function exportAuditCommand(program: Command, io: CliIo): void {
@@ -71,16 +102,20 @@ export function exportAuditCommand(program: Command, io: CliIo): void {
     .option("--customer-id <uuid>").option("--dealer-id <uuid>").option("--actor-id <id>").option("--purpose <id>")
     .option("--action <name>", "e.g. customer.read").option("--decision <decision>", "allow or deny")
     .option("--from <date-time>", "inclusive, ISO 8601 with a zone").option("--to <date-time>", "exclusive")
+    .option("--proofs", "NDJSON only: each event with its inclusion proof, for verify-export")
+    .option("--tree-size <n>", "with --proofs: prove against the tree of this size (default: the latest checkpoint's)")
     .option("--out <file>", "write to this file instead of standard output")
     .addHelpText("after", "\nThe same export as GET /v1/audit/events with Accept: text/csv or application/x-ndjson. Audited as audit.export.")
     .action(async (options: ExportOptions, command: Command) => {
       if (options.format !== "csv" && options.format !== "ndjson") throw new UsageError(`--format must be csv or ndjson, not ${options.format}`);
-      const { format, out: _out, ...given } = options;
-      const filters = filtersOf(parseExportQuery(Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined))));
+      const { format, out: _out, proofs: withProofs, ...given } = options;
+      const query = parseExportQuery({ ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)), ...(withProofs ? { proofs: "1" } : {}) });
+      const filters = filtersOf(query);
+      if (withProofs && format !== "ndjson") throw new UsageError("--proofs needs --format ndjson");
       await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
         await recordEvent(ctx, { action: "audit.export", detail: { filters, format } });
         const stream = options.out ? fs.createWriteStream(options.out) : io.stdout;
-        await streamAuditExport(streamTarget(stream), ctx.dataSource, filters, format, ctx.clock());
+        await streamAuditExport(streamTarget(stream), ctx.dataSource, filters, format, ctx.clock(), withProofs ? { key: ctx.auditKey, treeSize: query.treeSize } : undefined);
         if (options.out) {
           stream.end();
           await finished(stream);

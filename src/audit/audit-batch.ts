@@ -1,0 +1,67 @@
+import { randomUUID, sign, verify } from "node:crypto";
+import type { AuditKey } from "./audit-key";
+
+/**
+ * Events are signed when they are written, in the transaction of their INSERT: each write batch gets
+ * one Ed25519 signature over its events' ids and leaf hashes, kept in `audit_pending` until the
+ * integrator has put the events into the Merkle tree under a signed checkpoint. Editing an event
+ * between its INSERT and its integration therefore breaks that signature's match.
+ */
+
+export interface SignedEvent {
+  id: string;
+  leaf: Buffer;
+}
+
+export interface PendingBatchRow {
+  batch_id: string;
+  created_at: string;
+  key_id: string;
+  entries: string;
+  signature: string;
+}
+
+/** Legacy batches carry events written before signing existed, checked against the old seal chain when migrated. */
+export const LEGACY_KEY_ID = "legacy";
+
+const BATCH_FORMAT = "dealer-gateway/audit-batch/v1";
+
+export const PENDING_INSERT = "INSERT INTO audit_pending (batch_id, created_at, key_id, entries, signature) VALUES (?, ?, ?, ?, ?)";
+
+export function batchEntries(events: SignedEvent[]): string {
+  return events.map((event) => `${event.id} ${event.leaf.toString("hex")}\n`).join("");
+}
+
+function message(batchId: string, entries: string): Buffer {
+  return Buffer.from(`${BATCH_FORMAT}\n${batchId}\n${entries}`, "utf8");
+}
+
+/** The `audit_pending` row of a batch, as insert parameters in PENDING_INSERT's order. */
+export function signBatch(key: AuditKey, events: SignedEvent[], createdAt: string): unknown[] {
+  const batchId = randomUUID();
+  const entries = batchEntries(events);
+  const signature = sign(null, message(batchId, entries), key.signer.privateKey).toString("base64");
+  return [batchId, createdAt, key.signer.keyId.toString("hex"), entries, signature];
+}
+
+export function parseEntries(entries: string): SignedEvent[] | null {
+  const lines = entries.split("\n");
+  if (lines.pop() !== "") return null;
+  const parsed: SignedEvent[] = [];
+  for (const line of lines) {
+    const match = /^([0-9a-f-]{36}) ([0-9a-f]{64})$/.exec(line);
+    if (!match) return null;
+    parsed.push({ id: match[1]!, leaf: Buffer.from(match[2]!, "hex") });
+  }
+  return parsed;
+}
+
+/** The batch's events when its signature is the audit key's (or it is a migrated legacy batch); null otherwise. */
+export function openBatch(row: PendingBatchRow, key: AuditKey): SignedEvent[] | null {
+  const events = parseEntries(row.entries);
+  if (!events) return null;
+  if (row.key_id === LEGACY_KEY_ID) return row.signature === "" ? events : null;
+  if (row.key_id !== key.signer.keyId.toString("hex")) return null;
+  const valid = verify(null, message(row.batch_id, row.entries), key.signer.publicKey, Buffer.from(row.signature, "base64"));
+  return valid ? events : null;
+}

@@ -1,0 +1,135 @@
+import type { Logger } from "pino";
+import type { DataSource, EntityManager } from "typeorm";
+import { withDatabaseLock } from "../db/database-lock";
+import { openBatch, type PendingBatchRow, type SignedEvent } from "./audit-batch";
+import type { AuditKey } from "./audit-key";
+import { currentLeaves, latestCheckpoint, nodeReader, openCheckpoint, pendingBatches, treeEdge, type Queryable } from "./audit-tree-store";
+import { appendToWitness, lastWitnessed } from "./audit-witness";
+import { appendLeaves, consistencyRanges, EMPTY_ROOT, foldSubtrees, rangeHashes, verifyConsistency, type Hash } from "./merkle";
+import { checkpointText, signNote } from "./signed-note";
+
+/** Batches taken per integration round; each round ends with one signed checkpoint. */
+const BATCHES_PER_ROUND = 200;
+const MAX_ROUNDS = 50;
+const ROWS_PER_INSERT = 500;
+
+export interface IntegratorDeps {
+  dataSource: DataSource;
+  key: AuditKey;
+  clock: () => Date;
+  logger: Logger;
+  witnessFile?: string;
+}
+
+async function insertRows(db: Queryable, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  const placeholder = `(${columns.map(() => "?").join(", ")})`;
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    await db.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${chunk.map(() => placeholder).join(", ")}`, chunk.flat());
+  }
+}
+
+/**
+ * The batch's events when its signature holds and every event still hashes to what was signed; null
+ * when not. Such a batch stays pending, where verification reports it: it is never signed into the tree.
+ */
+async function checkedBatch(db: Queryable, batch: PendingBatchRow, key: AuditKey, deps: IntegratorDeps): Promise<SignedEvent[] | null> {
+  const events = openBatch(batch, key);
+  const current = events ? await currentLeaves(db, events.map((event) => event.id)) : new Map();
+  const intact = events?.every((event) => current.get(event.id)?.equals(event.leaf));
+  if (!events || !intact) {
+    deps.logger.error({ batchId: batch.batch_id }, "an audit batch fails its signature or its events changed; it is left out of the tree");
+    return null;
+  }
+  return events;
+}
+
+/**
+ * A log rolled back or rewritten below the witnessed checkpoint must not be extended and witnessed
+ * anew: that would bury the evidence under a fresh checkpoint.
+ */
+async function assertExtendsWitness(db: Queryable, deps: IntegratorDeps, size: number, root: Hash): Promise<void> {
+  const note = deps.witnessFile ? lastWitnessed(deps.witnessFile) : null;
+  if (!note) return;
+  const witnessed = openCheckpoint(note, deps.key);
+  const consistent = witnessed !== null && witnessed.treeSize <= size && verifyConsistency(
+    witnessed.treeSize, size, witnessed.treeSize === 0 ? EMPTY_ROOT : witnessed.rootHash, root,
+    await rangeHashes(consistencyRanges(witnessed.treeSize, size), nodeReader(db)).catch(() => []),
+  );
+  if (!consistent) throw new Error("the audit log does not extend the witnessed checkpoint: integration stopped until the log is examined");
+}
+
+/** One round in one transaction: the next pending batches become leaves, nodes and one signed checkpoint. */
+async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Promise<{ integrated: number; note?: string }> {
+  const batches = await pendingBatches(manager, BATCHES_PER_ROUND);
+  if (batches.length === 0) return { integrated: 0 };
+  const checkpoint = await latestCheckpoint(manager);
+  const size = checkpoint?.treeSize ?? 0;
+  const integrated: PendingBatchRow[] = [];
+  const events: SignedEvent[] = [];
+  for (const batch of batches) {
+    const checked = await checkedBatch(manager, batch, deps.key, deps);
+    if (!checked) continue;
+    integrated.push(batch);
+    events.push(...checked);
+  }
+  if (events.length === 0) return { integrated: 0 };
+  const edge = await treeEdge(manager, size);
+  await assertExtendsWitness(manager, deps, size, foldSubtrees(edge));
+  const grown = appendLeaves(size, edge, events.map((event) => event.leaf));
+  const rootHash = foldSubtrees(grown.edge);
+  const note = signNote(checkpointText({ origin: deps.key.origin, treeSize: grown.size, rootHash }), deps.key.signer);
+  await insertRows(manager, "audit_leaves", ["leaf_index", "event_id"], events.map((event, i) => [size + i, event.id]));
+  await insertRows(manager, "audit_tree_nodes", ["level", "node_index", "hash"], grown.completed.map((node) => [node.level, node.index, node.hash.toString("hex")]));
+  await manager.query("INSERT INTO audit_checkpoints (tree_size, root_hash, note, created_at) VALUES (?, ?, ?, ?)", [
+    grown.size, rootHash.toString("hex"), note, deps.clock().toISOString(),
+  ]);
+  await manager.query(`DELETE FROM audit_pending WHERE batch_id IN (${integrated.map(() => "?").join(", ")})`, integrated.map((batch) => batch.batch_id));
+  return { integrated: events.length, note };
+}
+
+/**
+ * Integrates every pending event into the Merkle tree, one integrator at a time across all gateway
+ * processes (a database-wide lock), so that leaf indexes follow one order everyone agrees on. Returns
+ * how many events it integrated; 0 when another process is integrating.
+ */
+export async function integrateAuditLog(deps: IntegratorDeps, lockWaitSeconds = 0): Promise<number> {
+  const outcome = await withDatabaseLock(deps.dataSource, "audit_integrate", lockWaitSeconds, async () => {
+    let total = 0;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const { integrated, note } = await deps.dataSource.transaction((manager) => integrateRound(manager, deps));
+      if (integrated === 0) break;
+      total += integrated;
+      if (note && deps.witnessFile) appendToWitness(deps.witnessFile, note);
+    }
+    return total;
+  });
+  return outcome.acquired ? outcome.result : 0;
+}
+
+export interface AuditIntegrator {
+  stop(): Promise<void>;
+}
+
+/** Integrates on a timer (at least once a second while events arrive); the timer does not keep the process alive. */
+export function startAuditIntegrator(deps: IntegratorDeps, intervalMs: number): AuditIntegrator {
+  let current: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const tick = () => {
+    if (busy || !deps.dataSource.isInitialized) return;
+    busy = true;
+    current = integrateAuditLog(deps)
+      .catch((error: unknown) => deps.logger.warn({ err: error }, "audit integration failed; it is retried on the next run"))
+      .finally(() => {
+        busy = false;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,287 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { PENDING_INSERT, signBatch } from "../src/audit/audit-batch";
+import { publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
+import { integrateAuditLog } from "../src/audit/audit-integrator";
+import { generateAuditKey } from "../src/audit/audit-key";
+import { eventLeafHash } from "../src/audit/audit-leaf";
+import { verifyAuditLog } from "../src/audit/audit-verify";
+import { verifyConsistency, verifyInclusion } from "../src/audit/merkle";
+import { openNote, parseCheckpointText, parseVerifierKey } from "../src/audit/signed-note";
+import { createLogger } from "../src/ops/logger";
+import { createTestDatabase } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+import { countRows } from "./support/db-state";
+import { auditGet, auditor, dropTriggers, eventsWhere, integrate, verify, writeEvent } from "./audit.support";
+
+const INTEGRITY_TABLES = ["audit_leaves", "audit_tree_nodes", "audit_checkpoints", "audit_pending"];
+
+const gateways: TestGateway[] = [];
+afterEach(async () => {
+  for (const gateway of gateways.splice(0).reverse()) await gateway.stop();
+});
+
+async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
+  const started = await startTestGateway(options);
+  gateways.push(started);
+  return started;
+}
+
+/** A gateway whose log holds a login, a refused login and a few written events, all integrated. */
+async function busyGateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
+  const gw = await gateway(options);
+  await gw.adminToken();
+  await gw.http.post("/v1/auth/login").send({ username: "admin", password: "wrong-password-1" }).expect(401);
+  for (let i = 0; i < 5; i++) await writeEvent(gw, { action: "test.event", customerId: randomUUID(), fields: ["name"], detail: { n: i, note: "é ✓" } });
+  await integrate(gw);
+  return gw;
+}
+
+const b64 = (text: string) => Buffer.from(text, "base64");
+
+async function checkpointJson(gw: TestGateway) {
+  const response = await auditGet(gw, "/v1/audit/checkpoint", 200, { Accept: "application/json" });
+  return response.body as { origin: string; treeSize: number; rootHash: string; note: string; verifierKey: string };
+}
+
+/** What a rogue DBA does: plain SQL, with the append-only triggers dropped first. */
+async function asDba(gw: TestGateway, sql: string, params: unknown[] = []): Promise<void> {
+  for (const table of ["audit_events", ...INTEGRITY_TABLES]) await dropTriggers(gw, table);
+  await gw.dataSource.query(sql, params);
+}
+
+const newestEvent = async (gw: TestGateway) => (await eventsWhere<{ id: string }>(gw, "1 = 1")).at(-1)!.id;
+
+describe("the audit log as a Merkle tree", () => {
+  it("when events are integrated, then the checkpoint is a signed note over the tree of every event, and verify covers them all", async () => {
+    const gw = await busyGateway();
+    const checkpoint = await checkpointJson(gw);
+    const text = openNote(checkpoint.note, parseVerifierKey(checkpoint.verifierKey));
+    expect(text).not.toBeNull();
+    expect(parseCheckpointText(text!)).toEqual({ origin: checkpoint.origin, treeSize: checkpoint.treeSize, rootHash: b64(checkpoint.rootHash) });
+    expect(checkpoint.treeSize).toBe(await countRows(gw, "audit_leaves"));
+    const plain = await auditGet(gw, "/v1/audit/checkpoint", 200, { Accept: "text/plain" });
+    expect(plain.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(plain.text).toMatch(/^dealer-gateway\/audit-log\n\d+\n[A-Za-z0-9+/]{43}=\n\n\u2014 dealer-gateway\/audit-log [A-Za-z0-9+/]+=*\n$/);
+    const result = await verify(gw);
+    expect(result).toMatchObject({ ok: true });
+    // Everything committed before the call is covered, the verify call's own audit event included.
+    expect(result.checked).toBe(await countRows(gw, "audit_events"));
+  });
+
+  it("when events are written, then each is signed in its write transaction and integrated within a second", async () => {
+    const gw = await gateway();
+    await writeEvent(gw, { action: "test.young" });
+    expect(await countRows(gw, "audit_pending")).toBeGreaterThan(0);
+    const deadline = Date.now() + 3000;
+    while ((await countRows(gw, "audit_pending")) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await countRows(gw, "audit_pending")).toBe(0);
+    expect(await countRows(gw, "audit_leaves")).toBe(await countRows(gw, "audit_events"));
+  });
+
+  it("when an inclusion proof is asked for, then it verifies against the checkpoint's root, and a flipped byte does not", async () => {
+    const gw = await busyGateway();
+    const checkpoint = await checkpointJson(gw);
+    const [event] = await eventsWhere<AuditEventRow>(gw, "action = 'test.event'");
+    const proof = (await auditGet(gw, `/v1/audit/events/${event!.id}/proof`)).body;
+    expect(proof).toMatchObject({ eventId: event!.id, treeSize: checkpoint.treeSize });
+    expect(b64(proof.leafHash)).toEqual(eventLeafHash(publicAuditEvent(event!)));
+    const hashes = proof.inclusionProof.map(b64);
+    const root = b64(checkpoint.rootHash);
+    expect(verifyInclusion(proof.leafIndex, proof.treeSize, b64(proof.leafHash), hashes, root)).toBe(true);
+    for (let i = 0; i < hashes.length; i++) {
+      const flipped = hashes.map((hash: Buffer, j: number) => (i === j ? Buffer.from(hash.map((byte, k) => (k === 5 ? byte ^ 1 : byte))) : hash));
+      expect(verifyInclusion(proof.leafIndex, proof.treeSize, b64(proof.leafHash), flipped, root)).toBe(false);
+    }
+    const earlier = (await auditGet(gw, `/v1/audit/events/${event!.id}/proof?treeSize=${proof.leafIndex + 1}`)).body;
+    expect(earlier.treeSize).toBe(proof.leafIndex + 1);
+    await auditGet(gw, `/v1/audit/events/${event!.id}/proof?treeSize=${proof.leafIndex}`, 404);
+    await auditGet(gw, `/v1/audit/events/${randomUUID()}/proof`, 404);
+    await auditGet(gw, `/v1/audit/events/${event!.id}/proof?treeSize=${checkpoint.treeSize + 1_000_000}`, 400);
+    await auditGet(gw, `/v1/audit/events/${event!.id}/proof?treeSize=-1`, 400);
+  });
+
+  it("when a consistency proof is asked for between two checkpoints, then it verifies, and not against another root", async () => {
+    const gw = await busyGateway();
+    const first = await checkpointJson(gw);
+    for (let i = 0; i < 3; i++) await writeEvent(gw, { action: "test.later" });
+    await integrate(gw);
+    const second = await checkpointJson(gw);
+    const body = (await auditGet(gw, `/v1/audit/consistency?from=${first.treeSize}&to=${second.treeSize}`)).body;
+    expect(body).toMatchObject({ from: first.treeSize, to: second.treeSize });
+    const proof = body.proof.map(b64);
+    expect(verifyConsistency(first.treeSize, second.treeSize, b64(first.rootHash), b64(second.rootHash), proof)).toBe(true);
+    expect(verifyConsistency(first.treeSize, second.treeSize, b64(second.rootHash), b64(second.rootHash), proof)).toBe(false);
+    await auditGet(gw, `/v1/audit/consistency?from=${second.treeSize + 1}`, 400);
+    await auditGet(gw, `/v1/audit/consistency?from=${second.treeSize}&to=${first.treeSize}`, 400);
+    await auditGet(gw, "/v1/audit/consistency", 400);
+  });
+
+  it.each(INTEGRITY_TABLES.filter((table) => table !== "audit_pending"))("when anyone updates or deletes %s, then the database refuses", async (table) => {
+    const gw = await busyGateway();
+    const before = await countRows(gw, table);
+    const column = { audit_leaves: "event_id", audit_tree_nodes: "hash", audit_checkpoints: "note" }[table];
+    await expect(gw.dataSource.query(`UPDATE ${table} SET ${column} = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(gw.dataSource.query(`DELETE FROM ${table}`)).rejects.toThrow(/append-only/);
+    expect(await countRows(gw, table)).toBe(before);
+  });
+});
+
+describe("a rogue database administrator", () => {
+  it("when the newest event is edited right after the request that wrote it, then verify says changed", async () => {
+    const gw = await busyGateway();
+    await verify(gw);
+    const response = await gw.http.post("/v1/auth/login").send({ username: "admin", password: "wrong-password-2" }).expect(401);
+    const [event] = await eventsWhere<{ id: string }>(gw, "request_id = ?", [response.headers["x-request-id"]]);
+    await asDba(gw, "UPDATE audit_events SET decision = 'allow' WHERE id = ?", [event!.id]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
+    // However long the integrator runs, the edited event is not signed into the tree.
+    await integrate(gw);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
+  });
+
+  it("when an integrated event is edited, then a full verification names it", async () => {
+    const gw = await busyGateway();
+    const [event] = await eventsWhere<{ id: string }>(gw, "action = 'test.event'");
+    await asDba(gw, "UPDATE audit_events SET reason = 'rewritten' WHERE id = ?", [event!.id]);
+    expect(await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true })).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
+  });
+
+  it("when an old event is edited, every integrity table wiped, and everything re-signed with another key, then verify says signature", async () => {
+    const database = await createTestDatabase();
+    const gw = await busyGateway({ database });
+    expect(await verify(gw)).toMatchObject({ ok: true });
+    const [event] = await eventsWhere<{ id: string }>(gw, "action = 'test.event'");
+    await asDba(gw, "UPDATE audit_events SET action = 'test.harmless' WHERE id = ?", [event!.id]);
+    for (const table of INTEGRITY_TABLES) await gw.dataSource.query(`DELETE FROM ${table}`);
+    // The forger runs a gateway of their own on the same database, with a key of their own.
+    const forgerKey = generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    const forger = await gateway({ database, env: { AUDIT_SIGNING_KEY: forgerKey } });
+    const rows = await eventsWhere<AuditEventRow>(gw, "1 = 1");
+    const events = rows.map((row) => ({ id: row.id, leaf: eventLeafHash(publicAuditEvent(row)) }));
+    await forger.dataSource.query(PENDING_INSERT, signBatch(forger.gateway.auditKey, events, "2026-06-01T10:00:00.000Z"));
+    await integrateAuditLog({ dataSource: forger.dataSource, key: forger.gateway.auditKey, clock: forger.clock.read, logger: createLogger("silent") }, 10);
+    expect(await verify(forger)).toMatchObject({ ok: true });
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
+    expect(await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true })).toMatchObject({ ok: false, problem: "signature" });
+    await database.drop();
+  });
+
+  it("when the newest events are rolled back with their tree, then a held checkpoint and the witness file each say inconsistent", async () => {
+    const database = await createTestDatabase();
+    const witnessDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-witness-"));
+    const witness = path.join(witnessDir, "checkpoints.ndjson");
+    const gw = await busyGateway({ database, env: { AUDIT_WITNESS_FILE: witness } });
+    const before = await checkpointJson(gw);
+    for (let i = 0; i < 4; i++) await writeEvent(gw, { action: "test.to_roll_back" });
+    await integrate(gw);
+    const held = await checkpointJson(gw);
+    expect(held.treeSize).toBeGreaterThan(before.treeSize);
+    expect(fs.readFileSync(witness, "utf8")).toContain(JSON.stringify(held.note).slice(1, -1));
+    await gw.gateway.stop();
+    gateways.splice(gateways.indexOf(gw), 1);
+
+    // The DBA rolls the log back to `before`: the newest events and every trace of them in the tree.
+    const dba = await gateway({ database });
+    await asDba(dba, "DELETE FROM audit_pending");
+    await dba.dataSource.query("DELETE FROM audit_checkpoints WHERE tree_size > ?", [before.treeSize]);
+    const gone: { event_id: string }[] = await dba.dataSource.query("SELECT event_id FROM audit_leaves WHERE leaf_index >= ?", [before.treeSize]);
+    await dba.dataSource.query("DELETE FROM audit_leaves WHERE leaf_index >= ?", [before.treeSize]);
+    await dba.dataSource.query("DELETE FROM audit_tree_nodes WHERE ((node_index + 1) << level) > ?", [before.treeSize]);
+    for (const { event_id } of gone) await dba.dataSource.query("DELETE FROM audit_events WHERE id = ?", [event_id]);
+    await dba.dataSource.query("DELETE FROM audit_events WHERE id NOT IN (SELECT event_id FROM audit_leaves)");
+    await dba.gateway.stop();
+    gateways.splice(gateways.indexOf(dba), 1);
+
+    // A fresh process without the witness sees a log that is consistent in itself...
+    const fresh = await gateway({ database });
+    const selfConsistent = await verifyAuditLog(fresh.dataSource, fresh.gateway.auditKey, { full: true });
+    expect(selfConsistent).toMatchObject({ ok: true, treeSize: before.treeSize });
+    // ...which the held checkpoint and the witness file both refute.
+    const posted = await fresh.http.post("/v1/audit/verify").set(await auditor(fresh)).send({ checkpoint: held.note }).expect(200);
+    expect(posted.body).toMatchObject({ ok: false, problem: "inconsistent" });
+    const witnessed = await gateway({ database, env: { AUDIT_WITNESS_FILE: witness } });
+    expect(await verify(witnessed)).toMatchObject({ ok: false, problem: "inconsistent" });
+    await fresh.gateway.stop();
+    gateways.splice(gateways.indexOf(fresh), 1);
+    await witnessed.gateway.stop();
+    gateways.splice(gateways.indexOf(witnessed), 1);
+    await database.drop();
+    fs.rmSync(witnessDir, { recursive: true, force: true });
+  });
+
+  it("when two events swap places in the tree, then verify says changed", async () => {
+    const gw = await busyGateway();
+    await verify(gw);
+    for (let i = 0; i < 2; i++) await writeEvent(gw, { action: "test.swapped", detail: { n: i } });
+    await integrate(gw);
+    const [a, b]: { leaf_index: number; event_id: string }[] = await gw.dataSource.query(
+      "SELECT leaf_index, event_id FROM audit_leaves ORDER BY leaf_index DESC LIMIT 2",
+    );
+    await asDba(gw, "DELETE FROM audit_leaves WHERE leaf_index IN (?, ?)", [a!.leaf_index, b!.leaf_index]);
+    await gw.dataSource.query("INSERT INTO audit_leaves (leaf_index, event_id) VALUES (?, ?), (?, ?)", [a!.leaf_index, b!.event_id, b!.leaf_index, a!.event_id]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: a!.event_id });
+  });
+
+  it("when an event is slipped in or one is deleted, then verify says inserted or deleted", async () => {
+    const gw = await busyGateway();
+    const id = randomUUID();
+    await asDba(gw, "INSERT INTO audit_events (id, at, actor_type, actor_id, action, decision, status, request_id, ip) VALUES (?, '2026-06-01T10:00:00.000Z', 'system', 'x', 'test.rogue', 'allow', 200, 'rogue', '127.0.0.1')", [id]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "inserted", firstBadEventId: id });
+    await gw.dataSource.query("DELETE FROM audit_events WHERE id = ?", [id]);
+    await writeEvent(gw, { action: "test.pending_then_deleted" });
+    const newest = await newestEvent(gw);
+    await gw.dataSource.query("DELETE FROM audit_events WHERE id = ?", [newest]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "deleted", firstBadEventId: newest });
+  });
+});
+
+describe("several writers", () => {
+  it("when two gateway processes write under load, then there is one tree holding every event once, consistent across its checkpoints", async () => {
+    const database = await createTestDatabase();
+    const a = await gateway({ database });
+    const b = await gateway({ database });
+    await Promise.all([a, b].flatMap((gw) => Array.from({ length: 30 }, (_, i) =>
+      gw.http.post("/v1/auth/login").send({ username: "admin", password: `wrong-password-${i}` }).expect(401))));
+    await integrate(a);
+    const total = await countRows(a, "audit_events");
+    const leaves: { leaf_index: number | string; event_id: string }[] = await a.dataSource.query("SELECT leaf_index, event_id FROM audit_leaves ORDER BY leaf_index");
+    expect(leaves.map((leaf) => Number(leaf.leaf_index))).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(new Set(leaves.map((leaf) => leaf.event_id)).size).toBe(total);
+    expect(await verify(b)).toMatchObject({ ok: true });
+    const checkpoints: { tree_size: number | string; root_hash: string }[] = await a.dataSource.query("SELECT tree_size, root_hash FROM audit_checkpoints ORDER BY tree_size");
+    const sample = checkpoints.filter((_, i) => i % Math.ceil(checkpoints.length / 8) === 0 || i === checkpoints.length - 1);
+    for (const [i, from] of sample.entries()) {
+      for (const to of sample.slice(i + 1)) {
+        const body = (await auditGet(a, `/v1/audit/consistency?from=${from.tree_size}&to=${to.tree_size}`)).body;
+        const ok = verifyConsistency(Number(from.tree_size), Number(to.tree_size), Buffer.from(from.root_hash, "hex"), Buffer.from(to.root_hash, "hex"), body.proof.map(b64));
+        expect({ from: from.tree_size, to: to.tree_size, ok }).toEqual({ from: from.tree_size, to: to.tree_size, ok: true });
+      }
+    }
+    await a.gateway.stop();
+    gateways.splice(gateways.indexOf(a), 1);
+    await b.gateway.stop();
+    gateways.splice(gateways.indexOf(b), 1);
+    await database.drop();
+  });
+
+  it("when two integrators run at once, then each event is integrated exactly once", async () => {
+    const gw = await gateway();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => writeEvent(gw, { action: "test.race", detail: { i } })));
+    const deps = { dataSource: gw.dataSource, key: gw.gateway.auditKey, clock: gw.clock.read, logger: createLogger("silent") };
+    await Promise.all([integrateAuditLog(deps, 10), integrateAuditLog(deps, 10), integrate(gw)]);
+    expect(await countRows(gw, "audit_leaves")).toBe(await countRows(gw, "audit_events"));
+    expect(await verify(gw)).toMatchObject({ ok: true });
+  });
+});
+
+describe("offline verification keys", () => {
+  it("when a key is generated, then its verifier key names the log's origin", () => {
+    const key = generateAuditKey("example.org/audit");
+    expect(key.verifierKey).toMatch(/^example\.org\/audit\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/);
+  });
+});
