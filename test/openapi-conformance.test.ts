@@ -4,6 +4,7 @@ import { buildOpenApiDocument } from "../src/openapi/openapi-document";
 import { customerRecord } from "./support/fixtures";
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestGateway, type TestGateway } from "./support/gateway";
 import { ConformanceChecker } from "./openapi.support";
+import { integrate } from "./audit.support";
 
 let gw: TestGateway;
 const document = buildOpenApiDocument();
@@ -212,6 +213,18 @@ describe("responses conform to the OpenAPI document", () => {
     await call("get", "/v1/audit/pending-purges", 400, { token: admin, query: { limit: 5 } });
     await call("get", "/v1/audit/verify", 200, { token: admin });
     await call("get", "/v1/audit/verify", 400, { token: admin, query: { deep: "yes" } });
+    await integrate(gw);
+    const checkpoint = (await call("get", "/v1/audit/checkpoint", 200, { token: admin, accept: "application/json" })).body as { note: string; treeSize: number };
+    await call("get", "/v1/audit/checkpoint", 200, { token: admin });
+    await call("get", "/v1/audit/checkpoint", 406, { token: admin, accept: "image/png" });
+    const [leaf]: { event_id: string }[] = await gw.dataSource.query("SELECT event_id FROM audit_leaves ORDER BY leaf_index LIMIT 1");
+    await call("get", `/v1/audit/events/${leaf!.event_id}/proof`, 200, { token: admin });
+    await call("get", `/v1/audit/events/${leaf!.event_id}/proof`, 400, { token: admin, query: { treeSize: "many" } });
+    await call("get", `/v1/audit/events/${UNKNOWN}/proof`, 404, { token: admin });
+    await call("get", "/v1/audit/consistency", 200, { token: admin, query: { from: 1, to: checkpoint.treeSize } });
+    await call("get", "/v1/audit/consistency", 400, { token: admin, query: { from: "x" } });
+    await call("post", "/v1/audit/verify", 200, { token: admin, json: { checkpoint: checkpoint.note } });
+    await call("post", "/v1/audit/verify", 400, { token: admin, json: {} });
 
     expect(checker.mismatches).toEqual([]);
   });

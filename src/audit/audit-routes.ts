@@ -20,10 +20,10 @@ import { allPendingPurges, dealerExists, dealerPendingPurges, parsePendingPurges
 const AUDITOR: [Role] = ["compliance_auditor"];
 export const noQuery = z.strictObject({});
 const treeSizeParam = z.string().regex(/^\d{1,15}$/, "must be a whole number").transform(Number);
-const proofQuery = z.strictObject({ treeSize: treeSizeParam.optional() });
-const consistencyQuery = z.strictObject({ from: treeSizeParam, to: treeSizeParam.optional() });
+export const proofQuery = z.strictObject({ treeSize: treeSizeParam.optional() });
+export const consistencyQuery = z.strictObject({ from: treeSizeParam, to: treeSizeParam.optional() });
 /** A C2SP signed note: a few lines of text and signatures. */
-const heldCheckpointBody = z.strictObject({ checkpoint: z.string().min(1).max(4096) });
+export const heldCheckpointBody = z.strictObject({ checkpoint: z.string().min(1).max(4096) });
 
 /** JSON unless the client asks for an export; 406 when it accepts none of the three. */
 function responseFormat(req: Request): "json" | ExportFormat {

@@ -67,9 +67,33 @@ export const allPendingPurgesSchema = z.strictObject({
 
 export const verifySchema = z.strictObject({
   ok: z.boolean(),
-  checked: z.number().int().describe("Sealed events examined"),
+  checked: z.number().int().describe("Events covered: every event committed before the call, in the tree or still pending"),
+  treeSize: z.number().int().describe("Leaves in the latest signed checkpoint"),
   firstBadEventId: uuid.optional(),
-  problem: z.enum(["changed", "deleted", "inserted", "seal_altered"]).optional(),
-  unsealed: z.number().int().describe("Events newer than the last seal"),
-  head: z.strictObject({ eventId: uuid, chainHash: z.string() }).optional(),
+  problem: z.enum(["changed", "deleted", "inserted", "signature", "inconsistent"]).optional()
+    .describe("changed: an event no longer hashes to what was signed; deleted / inserted: an event is missing, or exists outside the log; signature: a checkpoint or write batch is not signed by the audit key; inconsistent: the log does not extend a held or witnessed checkpoint, or an earlier verified tree"),
+});
+
+const base64Hash = z.string().describe("SHA-256 hash, base64");
+
+export const checkpointSchema = z.strictObject({
+  origin: z.string().describe("The log's origin line (AUDIT_LOG_ORIGIN)"),
+  treeSize: z.number().int(),
+  rootHash: base64Hash,
+  note: z.string().describe("The C2SP signed note: origin, tree size and root hash lines, a blank line, the Ed25519 signature line"),
+  verifierKey: z.string().describe("C2SP verifier key <name>+<hex key id>+<base64(0x01 || public key)>"),
+});
+
+export const inclusionProofSchema = z.strictObject({
+  eventId: uuid,
+  leafIndex: z.number().int(),
+  treeSize: z.number().int(),
+  leafHash: base64Hash.describe("SHA-256(0x00 || canonical bytes of the event as it is now)"),
+  inclusionProof: z.array(base64Hash).describe("RFC 9162 inclusion proof, leaf side first"),
+});
+
+export const consistencyProofSchema = z.strictObject({
+  from: z.number().int(),
+  to: z.number().int(),
+  proof: z.array(base64Hash).describe("RFC 9162 consistency proof"),
 });
