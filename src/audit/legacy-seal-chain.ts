@@ -7,17 +7,22 @@ import { AUDIT_EVENT_SELECT, type AuditEventRow } from "./audit-event-rows";
  * signed into the new one.
  */
 
-const GENESIS_HASH = "0".repeat(64);
+export const GENESIS_HASH = "0".repeat(64);
 const PAGE = 1000;
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 /** Version 1 seal serialisation: a JSON array of a tag and every column of the row, as stored. */
-function eventHashV1(row: AuditEventRow): string {
+export function eventHashV1(row: AuditEventRow): string {
   return sha256(JSON.stringify([
     "audit_events/v1", String(row.seq), row.id, row.at, row.actor_type, row.actor_id, row.action, row.dealer_id, row.customer_id,
     row.purpose, row.decision, row.reason, row.consent_id, row.grant_id, row.fields, Number(row.status), row.request_id, row.ip, row.detail,
   ]));
+}
+
+/** Each link of the old chain committed to everything before it. */
+export function chainLink(previous: string, eventHash: string): string {
+  return sha256(`${previous}:${eventHash}`);
 }
 
 interface SealRow {
@@ -61,7 +66,7 @@ export async function* eventsCheckedAgainstSeals(query: Query): AsyncGenerator<A
     for (const event of events) {
       const seal = bySeq.get(Number(event.seq));
       if (seal) {
-        if (Number(seal.version) !== 1 || seal.chain_hash !== sha256(`${previous}:${seal.event_hash}`)) throw new BrokenSealChain(seal.event_id, "seal_altered");
+        if (Number(seal.version) !== 1 || seal.chain_hash !== chainLink(previous, seal.event_hash)) throw new BrokenSealChain(seal.event_id, "seal_altered");
         if (seal.event_id !== event.id || seal.event_hash !== eventHashV1(event)) throw new BrokenSealChain(event.id, "changed");
         previous = seal.chain_hash;
       } else if (await sealedAfter(query, Number(event.seq))) {

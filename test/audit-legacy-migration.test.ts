@@ -1,0 +1,74 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { DataSource } from "typeorm";
+import { AUDIT_EVENT_SELECT, type AuditEventRow } from "../src/audit/audit-event-rows";
+import { chainLink, eventHashV1, GENESIS_HASH } from "../src/audit/legacy-seal-chain";
+import { createDataSource, dataSourceOptions } from "../src/db/data-source";
+import { migrate } from "../src/db/migrate";
+import { MIGRATIONS } from "../src/db/migrations";
+import { createTestDatabase, type TestDatabase } from "./support/databases";
+import { startTestGateway, type TestGateway } from "./support/gateway";
+import { integrate, verify } from "./audit.support";
+
+/** A database as the gateway left it before the verifiable log: the old migrations, events, and a seal chain over the first ones. */
+async function legacyDatabase(events: number, sealed: number): Promise<{ database: TestDatabase; ids: string[] }> {
+  const database = await createTestDatabase();
+  const old = new DataSource({ ...dataSourceOptions(database.url), migrations: MIGRATIONS.slice(0, MIGRATIONS.length - 1) });
+  await old.initialize();
+  await old.runMigrations({ transaction: "each" });
+  const ids = Array.from({ length: events }, () => randomUUID());
+  for (const [i, id] of ids.entries()) {
+    await old.query(
+      "INSERT INTO audit_events (id, at, actor_type, actor_id, action, decision, status, request_id, ip, detail) VALUES (?, ?, 'system', 'legacy', 'test.legacy', 'allow', 200, ?, '127.0.0.1', ?)",
+      [id, `2026-05-01T10:00:0${i}.000Z`, `req-${i}`, JSON.stringify({ n: i, note: "é ✓" })],
+    );
+  }
+  const rows: AuditEventRow[] = await old.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events ORDER BY seq`);
+  let previous = GENESIS_HASH;
+  for (const row of rows.slice(0, sealed)) {
+    const hash = eventHashV1(row);
+    previous = chainLink(previous, hash);
+    await old.query("INSERT INTO audit_seals (event_seq, event_id, event_hash, chain_hash, version, sealed_at) VALUES (?, ?, ?, ?, 1, '2026-05-01T11:00:00.000Z')", [row.seq, row.id, hash, previous]);
+  }
+  await old.destroy();
+  return { database, ids };
+}
+
+let gw: TestGateway | undefined;
+let database: TestDatabase | undefined;
+afterEach(async () => {
+  await gw?.stop();
+  await database?.drop();
+  gw = undefined;
+  database = undefined;
+});
+
+describe("moving a sealed log into the Merkle tree", () => {
+  it("when the old seal chain holds, then the old events become the first leaves, in their old order, and the log verifies", async () => {
+    const legacy = await legacyDatabase(4, 3);
+    database = legacy.database;
+    gw = await startTestGateway({ database });
+    await integrate(gw);
+    const leaves: { event_id: string }[] = await gw.dataSource.query("SELECT event_id FROM audit_leaves ORDER BY leaf_index LIMIT 4");
+    expect(leaves.map((leaf) => leaf.event_id)).toEqual(legacy.ids);
+    expect(await verify(gw)).toMatchObject({ ok: true });
+  });
+
+  it("when an event was edited under the old chain, then the migration stops and names it, and nothing is queued", async () => {
+    const legacy = await legacyDatabase(3, 3);
+    database = legacy.database;
+    const dataSource = createDataSource(database.url);
+    await dataSource.initialize();
+    try {
+      await dataSource.query("UPDATE audit_events SET action = 'test.rewritten' WHERE id = ?", [legacy.ids[1]]).catch(async () => {
+        for (const op of ["update", "delete"]) await dataSource.query(`DROP TRIGGER IF EXISTS audit_events_no_${op}`);
+        await dataSource.query("UPDATE audit_events SET action = 'test.rewritten' WHERE id = ?", [legacy.ids[1]]);
+      });
+      await expect(migrate(dataSource)).rejects.toThrow(new RegExp(`seal chain is broken at event ${legacy.ids[1]} \\(changed\\)`));
+      const pending = await dataSource.query("SELECT COUNT(*) AS n FROM audit_pending").catch(() => [{ n: 0 }]);
+      expect(Number(pending[0].n)).toBe(0);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
