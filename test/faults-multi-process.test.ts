@@ -10,7 +10,6 @@ import { ADMIN_PASSWORD, type TestGateway } from "./support/gateway";
  * real processes: a change taken by one bites at once on the other (no cache in between), and
  * concurrent writes through both leave an audit chain that verifies.
  */
-const SEAL_SETTLE_MS = 10_000;
 
 describe.skipIf(TEST_DB !== "mysql")("two gateway processes on one MySQL database", () => {
   let database: TestDatabase;
@@ -60,7 +59,6 @@ describe.skipIf(TEST_DB !== "mysql")("two gateway processes on one MySQL databas
 
   it("when both processes take concurrent writes and reads, then every answer is a success and the audit log verifies on both", async () => {
     const access = await dealerWithAccess(viaA);
-    const started = Date.now();
     const burst = (gw: TestGateway & { token: string }) => Array.from({ length: 40 }, (_, i) =>
       i % 2
         ? gw.http.post("/v1/admin/customers").auth(gw.token, { type: "bearer" }).send(customerRecord())
@@ -68,13 +66,8 @@ describe.skipIf(TEST_DB !== "mysql")("two gateway processes on one MySQL databas
     const answers = await Promise.all([...burst(viaA), ...burst(viaB)]);
     expect(answers.filter((answer) => answer.status >= 300).map((answer) => `${answer.status} ${answer.text}`)).toEqual([]);
 
-    // Events are sealed once settled; wait until the whole burst is old enough to be covered.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + SEAL_SETTLE_MS + 1500 - Date.now())));
+    // Verification covers every committed event at once, integrated or still pending.
     const first = await viaA.http.get("/v1/audit/verify").auth(viaA.token, { type: "bearer" });
-    if (first.status === 404) {
-      console.warn("GET /v1/audit/verify is not served yet: the audit-chain assertion is skipped");
-      return;
-    }
     expect(first.status, first.text).toBe(200);
     expect(first.body).toMatchObject({ ok: true });
     expect(first.body.checked).toBeGreaterThan(80);
