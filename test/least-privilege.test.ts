@@ -79,6 +79,17 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
     expect(await tableCount()).toBe(0);
   });
 
+  it("when the user's grants cannot be read for sure (it holds a role), then the server's refusal stops start-up with the same advice", async () => {
+    const role = `gwrole_${randomBytes(5).toString("hex")}`;
+    await asRoot([`CREATE ROLE ${role}`, `GRANT ${role} TO '${users.gateway_app.name}'@'%'`]);
+    try {
+      await expect(startTestGateway({ database: asUser(users.gateway_app) })).rejects.toThrow(/pending[\s\S]*refused a schema change[\s\S]*MIGRATION_DATABASE_URL/);
+      expect(await tableCount()).toBe(0);
+    } finally {
+      await asRoot([`DROP ROLE ${role}`]);
+    }
+  });
+
   it("when MIGRATION_DATABASE_URL names the migration user, then start-up migrates through it and the gateway serves as the runtime user", async () => {
     gw = await startTestGateway({ database: asUser(users.gateway_app), env: { MIGRATION_DATABASE_URL: users.gateway_migrate.url } });
     const [rows] = await runtime.query("SELECT CURRENT_USER() AS user");
