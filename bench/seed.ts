@@ -173,7 +173,8 @@ async function seedAuditEvents(db: Connection, count: number, context: AuditCont
 async function seed(db: Connection, config: BenchConfig, database: string, params: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   await db.query(`DROP DATABASE IF EXISTS ${database}`);
-  await db.query(`CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  // The server's defaults, as an operator creates it: the migrations name every character set and collation.
+  await db.query(`CREATE DATABASE ${database}`);
   await migrated(config.databaseUrl);
   await db.query(`USE ${database}`);
   // Our own session only: the seed writes consistent rows, so per-row checks would only slow it down.

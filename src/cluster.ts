@@ -4,7 +4,7 @@ import { bootstrapAdmin } from "./admin-users/bootstrap-admin";
 import { loadSigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
 import { createDataSource } from "./db/data-source";
-import { migrate } from "./db/migrate";
+import { migrateOnStart } from "./db/startup-migrations";
 
 /** Workers that die this many times within the window mean something is wrong with every start, not one request. */
 const MAX_RESTARTS = 5;
@@ -16,10 +16,11 @@ const RESTART_WINDOW_MS = 60_000;
  */
 async function prepareOnce(config: Config, logger: Logger): Promise<void> {
   // Two connections: migrate() holds one for its lock while the migrations run on the other.
-  const dataSource = createDataSource(config.DATABASE_URL, 2, { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS });
+  const timeouts = { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS };
+  const dataSource = createDataSource(config.DATABASE_URL, 2, timeouts);
   await dataSource.initialize();
   try {
-    await migrate(dataSource);
+    await migrateOnStart(dataSource, { migrationDatabaseUrl: config.MIGRATION_DATABASE_URL, timeouts });
     if (await bootstrapAdmin(dataSource, config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD, new Date())) {
       logger.info({ username: config.GATEWAY_ADMIN_USERNAME }, "created the bootstrap admin user");
     }

@@ -4,6 +4,8 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
 
 const schema = z.object({
   DATABASE_URL: z.string().default("sqlite:./data/gateway.sqlite"),
+  /** A database user that may change the schema: start-up migrates through it, then serves through DATABASE_URL's. */
+  MIGRATION_DATABASE_URL: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Gateway processes sharing the port (node cluster); more than one uses more than one CPU core. */
   GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),

@@ -14,7 +14,7 @@ import type { Config } from "./config";
 import { createDataSource } from "./db/data-source";
 import { answerClientError } from "./http/client-error";
 import { rateLimitStores } from "./http/rate-limit";
-import { migrate } from "./db/migrate";
+import { migrateOnStart } from "./db/startup-migrations";
 import { createLogger } from "./ops/logger";
 
 export interface Gateway {
@@ -42,9 +42,13 @@ export interface StartOptions {
 /** Connects, migrates, bootstraps the first admin and listens: what `npm start` and the tests run. */
 export async function startGateway(config: Config, options: StartOptions = {}): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const dataSource = options.dataSource ?? createDataSource(config.DATABASE_URL, undefined, { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS });
+  const timeouts = { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS };
+  const dataSource = options.dataSource ?? createDataSource(config.DATABASE_URL, undefined, timeouts);
   if (!dataSource.isInitialized) await dataSource.initialize();
-  if (!options.prepared) await migrate(dataSource);
+  if (!options.prepared) await migrateOnStart(dataSource, { migrationDatabaseUrl: config.MIGRATION_DATABASE_URL, timeouts }).catch(async (error: unknown) => {
+    if (!options.dataSource) await dataSource.destroy();
+    throw error;
+  });
   const clock = options.clock ?? (() => new Date());
   if (!options.prepared && await bootstrapAdmin(dataSource, config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD, clock())) {
     logger.info({ username: config.GATEWAY_ADMIN_USERNAME }, "created the bootstrap admin user");

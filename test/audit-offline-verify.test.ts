@@ -1,12 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable, Writable } from "node:stream";
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyExport } from "../src/audit/verify-export";
 import { noteSigner, parseCheckpointText, openNote, parseVerifierKey, signNote, checkpointText } from "../src/audit/signed-note";
-import { runCli } from "../src/cli/program";
+import { runCommand } from "./support/cli";
 import { createCustomer } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { auditGet, integrate, writeEvent } from "./audit.support";
@@ -79,12 +78,7 @@ describe("verify-export", () => {
     fs.writeFileSync(files.note, checkpoint.note);
     fs.writeFileSync(files.good, fullExport);
     fs.writeFileSync(files.bad, fullExport.replace(covered(fullExport)[0]!, covered(fullExport)[0]!.replace('"status":', '"status":1')));
-    const run = async (file: string) => {
-      let stdout = "";
-      const sink = new Writable({ write: (chunk, _encoding, done) => ((stdout += String(chunk)), done()) });
-      const io = { stdout: sink, stderr: new Writable({ write: (_c, _e, done) => done() }), stdin: Readable.from([""]), env: {}, clock: () => new Date() };
-      return { code: await runCli(["verify-export", "--checkpoint", files.note, "--key", checkpoint.verifierKey, file], io), stdout };
-    };
+    const run = (file: string) => runCommand(["verify-export", "--checkpoint", files.note, "--key", checkpoint.verifierKey, file], {});
     const good = await run(files.good);
     expect(good).toMatchObject({ code: 0, stdout: expect.stringContaining(`export verified: ${checkpoint.treeSize} events`) });
     expect((await run(files.bad)).code).toBe(1);

@@ -2,31 +2,12 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliActor } from "../src/cli/cli-context";
-import type { CliIo } from "../src/cli/cli-io";
-import { runCli } from "../src/cli/program";
+import { runCommand, type CliRun } from "./support/cli";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
 import { customerRecord } from "./support/fixtures";
 import { startTestGateway, testAuditKeyPem, type TestGateway } from "./support/gateway";
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function sink(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 let database: TestDatabase;
 let gw: TestGateway;
@@ -34,13 +15,7 @@ let workDir: string;
 const ACTOR = cliActor(process.env);
 
 /** Runs the command line in this process, against the test database. */
-async function cli(args: string[], stdin = ""): Promise<Run> {
-  const stdout = sink();
-  const stderr = sink();
-  const io: CliIo = { stdout: stdout.stream, stderr: stderr.stream, stdin: Readable.from([stdin]), env: { ...process.env, DATABASE_URL: database.url, AUDIT_SIGNING_KEY: testAuditKeyPem() }, clock: () => new Date() };
-  const code = await runCli(args, io);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const cli = (args: string[], stdin = ""): Promise<CliRun> => runCommand(args, { ...process.env, DATABASE_URL: database.url, AUDIT_SIGNING_KEY: testAuditKeyPem() }, stdin);
 
 const auditOf = (action: string): Promise<Record<string, unknown>[]> =>
   gw.dataSource.query("SELECT actor_type, actor_id, action, dealer_id, customer_id, status, request_id, detail FROM audit_events WHERE action = ? ORDER BY seq", [action]);

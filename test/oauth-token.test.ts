@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueToken } from "../src/auth/tokens";
 import { createCredential, createDealer, putGrant, type CredentialBody, type DealerBody } from "./support/fixtures";
-import { startTestGateway, type TestGateway } from "./support/gateway";
+import { startTestGateway, testKeys, type TestGateway } from "./support/gateway";
 
 let gw: TestGateway;
 let dealer: DealerBody;
@@ -66,6 +68,25 @@ describe("POST /oauth/token (RFC 6749 §4.4 client credentials)", () => {
     expect(wrong.headers["www-authenticate"]).toMatch(/^Basic/);
     expect(await tokenEvents(wrong.headers["x-request-id"])).toEqual([expect.objectContaining({ decision: "deny", reason: "secret_wrong", actor_id: credential.clientId })]);
     expect(await tokenEvents(unknown.headers["x-request-id"])).toEqual([expect.objectContaining({ decision: "deny", reason: "credential_unknown", actor_id: "anonymous" })]);
+  });
+
+  it("when the client id differs only in letter case or by a trailing space, then 401 invalid_client and no token, by Basic and by post", async () => {
+    for (const clientId of [credential.clientId.toUpperCase(), `${credential.clientId} `, `${credential.clientId.toUpperCase()}  `]) {
+      const byBasic = await gw.http.post("/oauth/token").set("Authorization", basic(clientId, credential.clientSecret)).type("form").send({ grant_type: "client_credentials" }).expect(401);
+      const byPost = await gw.http.post("/oauth/token").type("form").send({ grant_type: "client_credentials", client_id: clientId, client_secret: credential.clientSecret }).expect(401);
+      for (const response of [byBasic, byPost]) {
+        expect(response.body, JSON.stringify(clientId)).toEqual({ error: "invalid_client", error_description: "Client authentication failed" });
+        expect(await tokenEvents(response.headers["x-request-id"])).toEqual([expect.objectContaining({ decision: "deny", reason: "credential_unknown", actor_id: "anonymous" })]);
+      }
+    }
+  });
+
+  it("when a validly signed token names the client id in another letter case or with a trailing space, then the dealer API refuses it", async () => {
+    for (const sub of [credential.clientId.toUpperCase(), `${credential.clientId} `]) {
+      const forged = issueToken(testKeys(), gw.config.JWT_ISSUER, "dealer-api", { sub, scope: "purpose:service_delivery", dealer_id: dealer.id }, 300).access_token;
+      await gw.http.get(`/v1/customers/${randomUUID()}`).query({ purpose: "service_delivery" }).auth(forged, { type: "bearer" }).expect(401);
+      await gw.http.get("/v1/consent-events").auth(forged, { type: "bearer" }).expect(401);
+    }
   });
 
   it("when no client authentication is given, then 401 invalid_client", async () => {

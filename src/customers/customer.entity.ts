@@ -1,5 +1,5 @@
 import { EntitySchema } from "typeorm";
-import { column } from "../db/columns";
+import { column, EXACT_COLLATION } from "../db/columns";
 import type { CustomerData } from "./customer-fields";
 
 export type CustomerStatus = "active" | "restricted" | "erased";
@@ -24,7 +24,8 @@ export const CustomerEntity = new EntitySchema<Customer>({
   tableName: "customers",
   columns: {
     id: column.id(),
-    externalRef: column.str("external_ref", 128, true),
+    // Matched exactly, letter case included (the migration gives the column this collation on MySQL).
+    externalRef: { ...column.str("external_ref", 128, true), collation: EXACT_COLLATION },
     status: column.str("status", 16),
     profile: column.json("profile", true),
     emailNormalized: column.str("email_normalized", 254, true),

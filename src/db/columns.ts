@@ -1,5 +1,11 @@
 import type { EntitySchemaColumnOptions } from "typeorm";
 
+/** Every text column's character set and collation on MySQL/MariaDB, whatever the database's defaults are. */
+export const CHARSET = "utf8mb4";
+export const COLLATION = "utf8mb4_unicode_ci";
+/** Letter case and accents count, as they do on SQLite. */
+export const EXACT_COLLATION = "utf8mb4_bin";
+
 /** Column builders shared by the entity schemas; they mirror the migrations' column shapes. */
 export const column = {
   id: (): EntitySchemaColumnOptions => ({ type: "varchar", length: 36, primary: true }),

@@ -87,10 +87,10 @@ export async function loadAccessInputs(dataSource: DataSource, query: AccessQuer
   }
   params.push(query.dealerId);
   const rows: Row[] = await dataSource.query(`SELECT ${columns.join(", ")} FROM dealers d ${joins.join(" ")} WHERE d.id = ?`, params);
-  return { dealerSide: dealerSideOf(rows, query.clientId !== undefined), customers: customersOf(rows) };
+  return { dealerSide: dealerSideOf(rows, query.clientId), customers: customersOf(rows) };
 }
 
-function dealerSideOf(rows: Row[], withCredential: boolean): DealerInputs {
+function dealerSideOf(rows: Row[], clientId: string | undefined): DealerInputs {
   const first = rows[0];
   const dealer = first?.dealer_status ? { status: first.dealer_status, country: first.dealer_country ?? "", transferSafeguard: first.dealer_safeguard } : null;
   const grants = new Map<string, GrantState>();
@@ -101,7 +101,8 @@ function dealerSideOf(rows: Row[], withCredential: boolean): DealerInputs {
       });
     }
   }
-  const credential = withCredential ? (first?.credential_id ? { revokedAt: first.credential_revoked_at ?? null } : null) : undefined;
+  // Exactly the token's client id: the join's collation would also match another letter case or trailing spaces.
+  const credential = clientId !== undefined ? (first?.credential_id === clientId ? { revokedAt: first.credential_revoked_at ?? null } : null) : undefined;
   return { dealer, credential, grants: [...grants.values()] };
 }
 

@@ -8,18 +8,27 @@ import type { TokenClaims } from "../auth/tokens";
 import { DealerEntity, type Dealer } from "./dealer.entity";
 
 interface CredentialState {
+  client_id: string;
   dealer_id: string;
   revoked_at: string | null;
   status: string;
 }
 
 const CREDENTIAL_STATE_SQL =
-  "SELECT c.dealer_id, c.revoked_at, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?";
+  "SELECT c.client_id, c.dealer_id, c.revoked_at, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?";
+
+/**
+ * The row of exactly this client id: MySQL's collations would also return it for another letter case
+ * or with trailing spaces (PAD SPACE, even utf8mb4_bin on MariaDB).
+ */
+function credentialRow<T extends { client_id: string }>(rows: T[], clientId: string): T | undefined {
+  return rows.find((row) => row.client_id === clientId);
+}
 
 /** Why a token of this client, acting for this dealer, is refused now; undefined when it may act. */
 async function credentialRefusal(dataSource: DataSource, clientId: string, dealerId: unknown): Promise<TokenRefused | undefined> {
   const rows: CredentialState[] = await dataSource.query(CREDENTIAL_STATE_SQL, [clientId]);
-  const row = rows[0];
+  const row = credentialRow(rows, clientId);
   if (!row || row.dealer_id !== dealerId) return new TokenRefused("credential_unknown");
   if (row.revoked_at) return new TokenRefused("credential_revoked");
   if (row.status !== "active") return new TokenRefused("dealer_suspended");
@@ -55,10 +64,10 @@ interface ClientRow extends CredentialState {
 /** Checks a dealer client's secret; unknown clients cost the same time as known ones. */
 export async function verifyDealerClient(dataSource: DataSource, clientId: string, secret: string): Promise<{ clientId: string; dealerId: string }> {
   const rows: ClientRow[] = await dataSource.query(
-    "SELECT c.dealer_id, c.revoked_at, c.secret_hash, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?",
+    "SELECT c.client_id, c.dealer_id, c.revoked_at, c.secret_hash, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?",
     [clientId],
   );
-  const row = rows[0];
+  const row = credentialRow(rows, clientId);
   if (!row) throw new TokenRefused(await burnVerification(secret) || "credential_unknown");
   if (!(await verifySecret(secret, row.secret_hash))) throw new TokenRefused("secret_wrong");
   if (row.revoked_at) throw new TokenRefused("credential_revoked");

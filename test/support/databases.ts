@@ -9,13 +9,25 @@ export type TestDatabaseKind = "sqlite" | "mysql";
 export const TEST_DB: TestDatabaseKind = process.env.TEST_DB === "mysql" ? "mysql" : "sqlite";
 export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
 
+/**
+ * How a MySQL database is created: with the server's defaults, as an operator would (the default), or
+ * with a default character set or collation the gateway must not depend on.
+ */
+export const DATABASE_VARIANTS = {
+  "server defaults": "",
+  latin1: "CHARACTER SET latin1",
+  utf8mb4_bin: "COLLATE utf8mb4_bin",
+  utf8mb4_unicode_520_ci: "COLLATE utf8mb4_unicode_520_ci",
+} as const;
+export type DatabaseVariant = keyof typeof DATABASE_VARIANTS;
+
 export interface TestDatabase {
   url: string;
   drop(): Promise<void>;
 }
 
 /** A fresh, empty database for one test file: a temporary SQLite file, or a new MySQL schema. */
-export async function createTestDatabase(kind: TestDatabaseKind = TEST_DB): Promise<TestDatabase> {
+export async function createTestDatabase(kind: TestDatabaseKind = TEST_DB, variant: DatabaseVariant = "server defaults"): Promise<TestDatabase> {
   const suffix = randomBytes(6).toString("hex");
   if (kind === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-test-"));
@@ -23,7 +35,7 @@ export async function createTestDatabase(kind: TestDatabaseKind = TEST_DB): Prom
   }
   const name = `gwt_${suffix}`;
   const admin = await mysql.createConnection(TEST_MYSQL_URL);
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.query(`CREATE DATABASE ${name} ${DATABASE_VARIANTS[variant]}`);
   await admin.end();
   const url = new URL(TEST_MYSQL_URL);
   url.pathname = `/${name}`;

@@ -19,11 +19,15 @@ export function migrateCommand(program: Command, io: CliIo): void {
     .description("apply pending migrations (up), or revert the last one (down)")
     .argument("[direction]", "up or down", "up")
     .option("--yes", "confirm `down`: reverting a migration can drop tables and their data")
-    .addHelpText("after", "\nSeveral gateways or CLIs migrating at once take turns (MySQL named lock). `up` is audited as schema.migrate, `down` as schema.revert.")
+    .addHelpText("after", "\nRuns as the database user of --database-url, else MIGRATION_DATABASE_URL, else DATABASE_URL." +
+      "\nSeveral gateways or CLIs migrating at once take turns. `up` is audited as schema.migrate, `down` as schema.revert.")
     .action(async (direction: string, options: { yes?: boolean }, command: Command) => {
       if (direction !== "up" && direction !== "down") throw new UsageError(`direction must be up or down, not ${direction}`);
       if (direction === "down" && !options.yes) throw new UsageError("reverting a migration can drop tables and their data; add --yes to go ahead");
-      await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      // Schema changes go through the migration user when there is one; the gateway's own user may lack the rights.
+      const databaseUrl = globals.databaseUrl ?? (io.env.MIGRATION_DATABASE_URL || undefined);
+      await withDatabase(io, { ...globals, databaseUrl }, async (ctx) => {
         const before = await appliedMigrations(ctx.dataSource);
         if (direction === "up") {
           await migrate(ctx.dataSource);

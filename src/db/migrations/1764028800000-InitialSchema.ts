@@ -1,5 +1,7 @@
-import { Table, TableIndex, TableForeignKey, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
+import { TableIndex, TableForeignKey, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
 import { isMysql } from "../dialect";
+import { EXACT_COLLATION } from "../columns";
+import { createTableIfMissing, dropAppendOnly, insertMissing, makeAppendOnly } from "./guarded-ddl";
 
 const id = (name = "id"): TableColumnOptions => ({ name, type: "varchar", length: "36", isPrimary: true });
 const ref = (name: string, nullable = false): TableColumnOptions => ({ name, type: "varchar", length: "36", isNullable: nullable });
@@ -38,26 +40,25 @@ export class InitialSchema1764028800000 implements MigrationInterface {
   name = "InitialSchema1764028800000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "admin_users",
       columns: [id(), str("username", 64), str("password_hash", 255), str("roles", 255), at("created_at"), at("updated_at")],
       indices: [new TableIndex({ name: "uq_admin_users_username", columnNames: ["username"], isUnique: true })],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "purposes",
       columns: [{ ...str("id", 64), isPrimary: true }, str("description", 255), text("fields")],
-    }));
-    for (const purpose of PURPOSE_SEED) {
-      await queryRunner.query("INSERT INTO purposes (id, description, fields) VALUES (?, ?, ?)", [purpose.id, purpose.description, JSON.stringify(purpose.fields)]);
-    }
+    });
+    await insertMissing(queryRunner, "purposes", "id",
+      PURPOSE_SEED.map((purpose) => ({ id: purpose.id, description: purpose.description, fields: JSON.stringify(purpose.fields) })));
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "dealers",
       columns: [id(), str("name", 200), str("country", 2), str("transfer_safeguard", 16, true), str("status", 16), at("created_at"), at("updated_at")],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "dealer_credentials",
       columns: [
         { ...str("client_id", 64), isPrimary: true }, ref("dealer_id"), str("secret_hash", 255),
@@ -65,9 +66,9 @@ export class InitialSchema1764028800000 implements MigrationInterface {
       ],
       indices: [new TableIndex({ name: "ix_dealer_credentials_dealer", columnNames: ["dealer_id"] })],
       foreignKeys: [fk("dealer_id", "dealers")],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "dealer_grants",
       columns: [
         id(), ref("dealer_id"), str("purpose_id", 64), text("fields", true), at("expires_at", true),
@@ -75,12 +76,13 @@ export class InitialSchema1764028800000 implements MigrationInterface {
       ],
       indices: [new TableIndex({ name: "ix_dealer_grants_dealer_purpose", columnNames: ["dealer_id", "purpose_id"] })],
       foreignKeys: [fk("dealer_id", "dealers"), fk("purpose_id", "purposes")],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "customers",
       columns: [
-        id(), str("external_ref", 128, true), str("status", 16), text("profile", true),
+        // The CRM's references are case-sensitive identifiers, as they are on SQLite.
+        id(), { ...str("external_ref", 128, true), collation: EXACT_COLLATION }, str("status", 16), text("profile", true),
         str("email_normalized", 254, true), str("phone", 20, true), at("last_activity_at", true),
         at("created_at"), at("updated_at"), at("restricted_at", true), at("erased_at", true),
       ],
@@ -89,9 +91,9 @@ export class InitialSchema1764028800000 implements MigrationInterface {
         new TableIndex({ name: "ix_customers_email", columnNames: ["email_normalized"] }),
         new TableIndex({ name: "ix_customers_phone", columnNames: ["phone"] }),
       ],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "consents",
       columns: [
         id(), ref("customer_id"), ref("dealer_id"), str("channel", 16), str("evidence_ref", 255), str("policy_version", 64),
@@ -99,9 +101,9 @@ export class InitialSchema1764028800000 implements MigrationInterface {
       ],
       indices: [new TableIndex({ name: "ix_consents_customer", columnNames: ["customer_id"] })],
       foreignKeys: [fk("customer_id", "customers"), fk("dealer_id", "dealers")],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "consent_purposes",
       columns: [
         { ...ref("consent_id"), isPrimary: true }, { ...str("purpose_id", 64), isPrimary: true },
@@ -112,9 +114,9 @@ export class InitialSchema1764028800000 implements MigrationInterface {
         new TableIndex({ name: "ix_consent_purposes_dealer", columnNames: ["dealer_id", "purpose_id", "customer_id"] }),
       ],
       foreignKeys: [fk("consent_id", "consents"), fk("purpose_id", "purposes")],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "consent_history",
       columns: [
         sequence(queryRunner), ref("consent_id"), str("action", 32), text("purposes"), str("actor_type", 16), str("actor_id", 64),
@@ -122,20 +124,20 @@ export class InitialSchema1764028800000 implements MigrationInterface {
       ],
       indices: [new TableIndex({ name: "ix_consent_history_consent", columnNames: ["consent_id"] })],
       foreignKeys: [fk("consent_id", "consents")],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "dealer_events",
       columns: [sequence(queryRunner), ref("dealer_id"), str("type", 32), ref("customer_id", true), str("purpose", 64, true), at("at")],
       indices: [new TableIndex({ name: "ix_dealer_events_dealer", columnNames: ["dealer_id", "seq"] })],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "dealer_event_acks",
       columns: [{ ...ref("dealer_id"), isPrimary: true }, { name: "up_to_seq", type: "bigint" }, at("acked_at")],
-    }));
+    });
 
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: "audit_events",
       columns: [
         sequence(queryRunner), str("id", 36), at("at"), str("actor_type", 16), str("actor_id", 64), str("action", 64),
@@ -150,31 +152,12 @@ export class InitialSchema1764028800000 implements MigrationInterface {
         new TableIndex({ name: "ix_audit_events_actor", columnNames: ["actor_id", "seq"] }),
         new TableIndex({ name: "ix_audit_events_at", columnNames: ["at"] }),
       ],
-    }));
-    await this.makeAppendOnly(queryRunner, "audit_events");
-    if (isMysql(queryRunner)) {
-      for (const table of TABLES) await queryRunner.query(`ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-      // The CRM's references are case-sensitive identifiers, as they are on SQLite.
-      await queryRunner.query("ALTER TABLE customers MODIFY external_ref varchar(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL");
-    }
-  }
-
-  /** The database itself refuses UPDATE and DELETE, whoever connects. */
-  private async makeAppendOnly(queryRunner: QueryRunner, table: string): Promise<void> {
-    for (const op of ["UPDATE", "DELETE"]) {
-      const trigger = `${table}_no_${op.toLowerCase()}`;
-      if (isMysql(queryRunner)) {
-        await queryRunner.query(
-          `CREATE TRIGGER ${trigger} BEFORE ${op} ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${table} is append-only'`,
-        );
-      } else {
-        await queryRunner.query(`CREATE TRIGGER ${trigger} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
-      }
-    }
+    });
+    await makeAppendOnly(queryRunner, "audit_events");
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const op of ["update", "delete"]) await queryRunner.query(`DROP TRIGGER IF EXISTS audit_events_no_${op}`);
+    await dropAppendOnly(queryRunner, "audit_events");
     for (const table of [...TABLES].reverse()) await queryRunner.dropTable(table);
   }
 }

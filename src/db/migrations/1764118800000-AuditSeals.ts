@@ -1,5 +1,6 @@
-import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 import { isMysql } from "../dialect";
+import { createIndexSqlIfMissing, createTableIfMissing, dropAppendOnly, makeAppendOnly } from "./guarded-ddl";
 
 const SEALS = "audit_seals";
 
@@ -12,7 +13,7 @@ export class AuditSeals1764118800000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const seq = isMysql(queryRunner) ? "bigint" : "integer";
-    await queryRunner.createTable(new Table({
+    await createTableIfMissing(queryRunner, {
       name: SEALS,
       columns: [
         { name: "event_seq", type: seq, isPrimary: true },
@@ -22,21 +23,13 @@ export class AuditSeals1764118800000 implements MigrationInterface {
         { name: "version", type: "int" },
         { name: "sealed_at", type: "varchar", length: "24" },
       ],
-    }));
-    if (isMysql(queryRunner)) await queryRunner.query(`ALTER TABLE ${SEALS} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await queryRunner.query("CREATE INDEX ix_audit_events_action ON audit_events (action, seq)");
-    for (const op of ["UPDATE", "DELETE"]) {
-      const trigger = `${SEALS}_no_${op.toLowerCase()}`;
-      if (isMysql(queryRunner)) {
-        await queryRunner.query(`CREATE TRIGGER ${trigger} BEFORE ${op} ON ${SEALS} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${SEALS} is append-only'`);
-      } else {
-        await queryRunner.query(`CREATE TRIGGER ${trigger} BEFORE ${op} ON ${SEALS} BEGIN SELECT RAISE(ABORT, '${SEALS} is append-only'); END`);
-      }
-    }
+    });
+    await createIndexSqlIfMissing(queryRunner, "audit_events", "ix_audit_events_action", "CREATE INDEX ix_audit_events_action ON audit_events (action, seq)");
+    await makeAppendOnly(queryRunner, SEALS);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const op of ["update", "delete"]) await queryRunner.query(`DROP TRIGGER IF EXISTS ${SEALS}_no_${op}`);
+    await dropAppendOnly(queryRunner, SEALS);
     await queryRunner.query(isMysql(queryRunner) ? "DROP INDEX ix_audit_events_action ON audit_events" : "DROP INDEX ix_audit_events_action");
     await queryRunner.dropTable(SEALS);
   }

@@ -1,4 +1,5 @@
-import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
+import { addColumnIfMissing, createIndexIfMissing } from "./guarded-ddl";
 
 /**
  * Retention (policy P9): which expired consent purposes their dealer has been told of, so each expiry
@@ -8,9 +9,9 @@ export class Retention1764205200000 implements MigrationInterface {
   name = "Retention1764205200000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn("consent_purposes", new TableColumn({ name: "expiry_announced_at", type: "varchar", length: "24", isNullable: true }));
-    await queryRunner.createIndex("consent_purposes", new TableIndex({ name: "ix_consent_purposes_expiry", columnNames: ["expiry_announced_at", "expires_at"] }));
-    await queryRunner.createIndex("customers", new TableIndex({ name: "ix_customers_last_activity", columnNames: ["last_activity_at"] }));
+    await addColumnIfMissing(queryRunner, "consent_purposes", { name: "expiry_announced_at", type: "varchar", length: "24", isNullable: true });
+    await createIndexIfMissing(queryRunner, "consent_purposes", { name: "ix_consent_purposes_expiry", columnNames: ["expiry_announced_at", "expires_at"] });
+    await createIndexIfMissing(queryRunner, "customers", { name: "ix_customers_last_activity", columnNames: ["last_activity_at"] });
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,0 +1,91 @@
+import { Table, TableColumn, TableIndex, type QueryRunner, type TableColumnOptions, type TableIndexOptions, type TableOptions } from "typeorm";
+import { CHARSET, COLLATION } from "../columns";
+import { isMysql } from "../dialect";
+
+/**
+ * Schema steps that look before they change: MySQL and MariaDB commit each DDL statement on its own,
+ * so a migration that failed part-way has left some of its steps behind, and its rerun must skip
+ * those and finish the rest.
+ */
+
+const TEXT_TYPES = new Set(["varchar", "text"]);
+
+/**
+ * On MySQL a text column names its character set and collation (COLLATION unless it names another);
+ * SQLite compares text byte by byte and knows neither name, so there it names none.
+ */
+function explicitCharset(queryRunner: QueryRunner, column: TableColumnOptions): TableColumnOptions {
+  const { charset: _charset, collation, ...rest } = column;
+  if (!TEXT_TYPES.has(column.type) || !isMysql(queryRunner)) return rest;
+  return { ...rest, charset: CHARSET, collation: collation ?? COLLATION };
+}
+
+/** The table with its indexes and foreign keys, in one CREATE TABLE on MySQL; nothing when it exists. */
+export async function createTableIfMissing(queryRunner: QueryRunner, options: TableOptions): Promise<void> {
+  const table = new Table({
+    ...options,
+    columns: options.columns?.map((column) => explicitCharset(queryRunner, column)),
+    // TypeORM writes the engine last in CREATE TABLE; the table's defaults follow it so that nothing falls back to the database's.
+    ...(isMysql(queryRunner) ? { engine: `InnoDB DEFAULT CHARSET=${CHARSET} COLLATE=${COLLATION}` } : {}),
+  });
+  await queryRunner.createTable(table, true);
+}
+
+export async function addColumnIfMissing(queryRunner: QueryRunner, table: string, column: TableColumnOptions): Promise<void> {
+  if (await queryRunner.hasColumn(table, column.name)) return;
+  await queryRunner.addColumn(table, new TableColumn(explicitCharset(queryRunner, column)));
+}
+
+async function exists(queryRunner: QueryRunner, mysqlSql: string, sqliteSql: string, params: string[]): Promise<boolean> {
+  const rows: unknown[] = await queryRunner.query(isMysql(queryRunner) ? mysqlSql : sqliteSql, params);
+  return rows.length > 0;
+}
+
+function hasIndex(queryRunner: QueryRunner, table: string, name: string): Promise<boolean> {
+  return exists(queryRunner,
+    "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ? LIMIT 1",
+    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name = ?", [table, name]);
+}
+
+function hasTrigger(queryRunner: QueryRunner, name: string): Promise<boolean> {
+  return exists(queryRunner,
+    "SELECT 1 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = ?",
+    "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]);
+}
+
+export async function createIndexIfMissing(queryRunner: QueryRunner, table: string, index: TableIndexOptions & { name: string }): Promise<void> {
+  if (await hasIndex(queryRunner, table, index.name)) return;
+  await queryRunner.createIndex(table, new TableIndex(index));
+}
+
+/** Runs `sql` (a CREATE INDEX) unless the index exists. */
+export async function createIndexSqlIfMissing(queryRunner: QueryRunner, table: string, name: string, sql: string): Promise<void> {
+  if (!(await hasIndex(queryRunner, table, name))) await queryRunner.query(sql);
+}
+
+/** Inserts the rows whose key is not there yet. */
+export async function insertMissing(queryRunner: QueryRunner, table: string, key: string, rows: Record<string, string>[]): Promise<void> {
+  const present: Record<string, string>[] = await queryRunner.query(`SELECT ${key} FROM ${table}`);
+  const have = new Set(present.map((row) => row[key]));
+  for (const row of rows.filter((candidate) => !have.has(candidate[key]!))) {
+    const columns = Object.keys(row);
+    await queryRunner.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, Object.values(row));
+  }
+}
+
+const APPEND_ONLY_OPERATIONS = ["UPDATE", "DELETE"];
+
+/** Triggers through which the database itself refuses UPDATE and DELETE on `table`, whoever connects. */
+export async function makeAppendOnly(queryRunner: QueryRunner, table: string): Promise<void> {
+  for (const op of APPEND_ONLY_OPERATIONS) {
+    const trigger = `${table}_no_${op.toLowerCase()}`;
+    if (await hasTrigger(queryRunner, trigger)) continue;
+    await queryRunner.query(isMysql(queryRunner)
+      ? `CREATE TRIGGER ${trigger} BEFORE ${op} ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${table} is append-only'`
+      : `CREATE TRIGGER ${trigger} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
+  }
+}
+
+export async function dropAppendOnly(queryRunner: QueryRunner, table: string): Promise<void> {
+  for (const op of APPEND_ONLY_OPERATIONS) await queryRunner.query(`DROP TRIGGER IF EXISTS ${table}_no_${op.toLowerCase()}`);
+}
