@@ -6,16 +6,20 @@ import { ensureConsoleBuilt } from "../console/ensure-built";
 import { chromiumInstalled, collectPageErrors, launchChromium, screenshot } from "./support/browser";
 import { dealerToken } from "./support/fixtures";
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestGateway, TestClock, type TestGateway } from "./support/gateway";
+import type { Checkpoint } from "../console/src/api/types";
+import { auditGet, integrate, writeEvent } from "./audit.support";
 
 /**
  * The console in a real browser against a real gateway: an admin sets a dealer up, a dealer reads through
- * the API, an auditor finds and exports that read, and a CRM-only admin is kept out of the audit pages.
+ * the API, an auditor finds and exports that read and checks the log against a checkpoint kept from it,
+ * and a CRM-only admin is kept out of the audit pages.
  * Under CI a missing Chromium fails the suite instead of skipping it.
  */
 const runInBrowser = chromiumInstalled || process.env.CI === "true";
 const PASSWORD = "a-long-test-password-42";
 
-describe.skipIf(!runInBrowser)("the console in a browser", () => {
+// A whole browser flow per test: on a busy machine one takes longer than the suite's 30 s default.
+describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, () => {
   let gw: TestGateway;
   let browser: Browser;
   const pageErrors: string[] = [];
@@ -219,9 +223,65 @@ describe.skipIf(!runInBrowser)("the console in a browser", () => {
     await page.getByText(/Every dealer is up to date|Oldest since/).first().waitFor();
     await screenshot(page, "10-pending-purges");
 
+    await page.close();
+  });
+
+  it("when an auditor opens the log integrity page, then it shows the verdict and the latest checkpoint, and checks a pasted one", async () => {
+    // Checkpoints are stamped by the gateway's clock: at the real time, the page's age reads seconds.
+    const signedAt = new Date();
+    gw.clock.now = signedAt;
+    await writeEvent(gw, { action: "test.checkpoint" });
+    await integrate(gw);
+    const latest = (await auditGet(gw, "/v1/audit/checkpoint", 200, { Accept: "application/json" })).body as Checkpoint;
+    expect(latest.createdAt).toBe(signedAt.toISOString());
+
+    const page = await openConsole();
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: gw.url });
+    await signIn(page, auditor, PASSWORD);
     await goTo(page, "Log integrity");
-    await expect.poll(() => page.locator(".verdict").textContent()).toContain("Intact");
+    const verification = page.getByRole("region", { name: "Verification" });
+    await expect.poll(() => verification.locator(".verdict").textContent()).toContain("Intact");
+    expect(await verification.locator(".verdict").textContent()).toMatch(/All [\d,]+ events check out/);
+    expect(await page.getByText(/chain head|sealed/i).count()).toBe(0);
+
+    const checkpoint = page.getByRole("region", { name: "Latest checkpoint" });
+    const note = await checkpoint.getByLabel("Signed note").inputValue();
+    expect(note).toMatch(/^dealer-gateway\/audit-log\n\d+\n[A-Za-z0-9+/]{43}=\n\n\u2014 dealer-gateway\/audit-log [A-Za-z0-9+/]+=*\n$/);
+    expect(await checkpoint.textContent()).toContain(latest.verifierKey);
+    await expect.poll(() => checkpoint.locator(".checkpoint-age").textContent()).toMatch(/^Signed (just now|\d{1,2} s ago)/);
+    expect(await checkpoint.locator("time").textContent()).toMatch(/\d{2}:\d{2}:\d{2} UTC$/);
+
+    await checkpoint.getByRole("button", { name: "Copy checkpoint" }).click();
+    await expect.poll(() => checkpoint.locator(".copy-state").textContent()).toBe("Copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(note);
+    const [download] = await Promise.all([page.waitForEvent("download"), checkpoint.getByRole("button", { name: "Download checkpoint" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^dealer-gateway-audit-log-checkpoint-\d+\.txt$/);
+    expect(fs.readFileSync((await download.path())!, "utf8")).toBe(note);
     await screenshot(page, "11-log-integrity");
+
+    const held = page.getByRole("form", { name: "Check a kept checkpoint" });
+    const answer = page.getByRole("region", { name: "Check against a kept checkpoint" });
+    const pasteAndCheck = async (text: string) => {
+      await held.getByLabel("Checkpoint note").fill(text);
+      await held.getByRole("button", { name: "Check the log" }).click();
+    };
+    await pasteAndCheck("");
+    await expect.poll(() => held.getByRole("alert").textContent()).toContain("Paste a checkpoint first");
+    await pasteAndCheck("the chain head was 4f2a…, noted on Monday");
+    await expect.poll(() => held.getByRole("alert").textContent()).toContain("This is not a checkpoint note");
+    expect(await held.getByLabel("Checkpoint note").getAttribute("aria-invalid")).toBe("true");
+    await screenshot(page, "11b-log-integrity-malformed-paste");
+
+    const [origin, size, , ...signature] = note.split("\n");
+    await pasteAndCheck([origin, size, `${"A".repeat(43)}=`, ...signature].join("\n"));
+    await expect.poll(() => answer.locator(".verdict").textContent()).toContain("the checkpoint you pasted is not signed by this log's audit key");
+    expect(await answer.locator(".facts").textContent()).toContain("signature");
+
+    // Pasted as a mail client might hand it back: CRLF line ends, no final newline.
+    await pasteAndCheck(note.trimEnd().replace(/\n/g, "\r\n"));
+    await expect.poll(() => answer.locator(".verdict").textContent()).toContain(`The log extends your checkpoint of ${Number(size).toLocaleString("en-GB")} events`);
+    expect(await held.getByRole("alert").count()).toBe(0);
+    await screenshot(page, "11c-log-integrity-held-checkpoint");
     await page.close();
   });
 

@@ -12,9 +12,12 @@ export async function currentCheckpoint(db: Queryable, key: AuditKey): Promise<S
   return (await latestCheckpoint(db)) ?? EMPTY_CHECKPOINT(key);
 }
 
-/** `{ origin, treeSize, rootHash, note, verifierKey }` of contract section 6.1. */
+/** `{ origin, treeSize, rootHash, note, verifierKey }` of contract section 6.1, and when it was signed (null before the first). */
 export function checkpointBody(checkpoint: StoredCheckpoint, key: AuditKey) {
-  return { origin: key.origin, treeSize: checkpoint.treeSize, rootHash: b64(checkpoint.rootHash), note: checkpoint.note, verifierKey: key.verifierKey };
+  return {
+    origin: key.origin, treeSize: checkpoint.treeSize, rootHash: b64(checkpoint.rootHash), note: checkpoint.note, verifierKey: key.verifierKey,
+    createdAt: checkpoint.createdAt ?? null,
+  };
 }
 
 /** A tree size asked for must exist: at most the latest checkpoint's. */

@@ -14,6 +14,8 @@ export interface StoredCheckpoint {
   treeSize: number;
   rootHash: Hash;
   note: string;
+  /** When it was signed (ISO 8601); absent for the empty tree's, which is signed on demand. */
+  createdAt?: string;
 }
 
 export const EMPTY_CHECKPOINT = (key: AuditKey): StoredCheckpoint => ({
@@ -21,11 +23,11 @@ export const EMPTY_CHECKPOINT = (key: AuditKey): StoredCheckpoint => ({
 });
 
 export async function latestCheckpoint(db: Queryable): Promise<StoredCheckpoint | null> {
-  const rows: { tree_size: number | string; root_hash: string; note: string }[] = await db.query(
-    "SELECT tree_size, root_hash, note FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1",
+  const rows: { tree_size: number | string; root_hash: string; note: string; created_at: string }[] = await db.query(
+    "SELECT tree_size, root_hash, note, created_at FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1",
   );
   const row = rows[0];
-  return row ? { treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash, "hex"), note: row.note } : null;
+  return row ? { treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash, "hex"), note: row.note, createdAt: row.created_at } : null;
 }
 
 /** The checkpoint a note states, when the note carries a valid signature by the audit key for this log's origin. */

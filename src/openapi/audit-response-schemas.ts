@@ -82,6 +82,7 @@ export const checkpointSchema = z.strictObject({
   rootHash: base64Hash,
   note: z.string().describe("The C2SP signed note: origin, tree size and root hash lines, a blank line, the Ed25519 signature line"),
   verifierKey: z.string().describe("C2SP verifier key <name>+<hex key id>+<base64(0x01 || public key)>"),
+  createdAt: at.nullable().describe("When the gateway signed this checkpoint; null while the log has none yet (the empty tree's note is signed on request). Not part of the signed note"),
 });
 
 export const inclusionProofSchema = z.strictObject({

@@ -1,5 +1,5 @@
-import { apiBlob, get, query } from "./http";
-import type { AuditEvent, DataSubjectReport, DealerPendingPurges, Page, PurgeSummary, VerifyResult } from "./types";
+import { apiBlob, get, post, query } from "./http";
+import type { AuditEvent, Checkpoint, DataSubjectReport, DealerPendingPurges, Page, PurgeSummary, VerifyResult } from "./types";
 
 /** The filters of `GET /v1/audit/events` (contract section 6). */
 export interface AuditFilters {
@@ -26,3 +26,6 @@ export const allPendingPurges = () => get<{ items: PurgeSummary[] }>("/v1/audit/
 export const dealerPendingPurges = (dealerId: string, cursor?: string) =>
   get<DealerPendingPurges>(`/v1/audit/dealers/${encodeURIComponent(dealerId)}/pending-purges${query({ cursor })}`);
 export const verifyAuditLog = () => get<VerifyResult>("/v1/audit/verify");
+/** The log checked against a signed checkpoint note the auditor kept: it must still extend it. */
+export const verifyAgainstCheckpoint = (note: string) => post<VerifyResult>("/v1/audit/verify", { checkpoint: note });
+export const latestCheckpoint = () => get<Checkpoint>("/v1/audit/checkpoint");

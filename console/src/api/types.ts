@@ -3,7 +3,7 @@ import type {
   accessCheckSchema, consentSchema, createdCredentialSchema, credentialSchema, dealerSchema, grantSchema, purposeSchema,
 } from "../../../src/openapi/response-schemas";
 import type {
-  allPendingPurgesSchema, auditEventSchema, dataSubjectReportSchema, dealerPendingPurgesSchema, verifySchema,
+  allPendingPurgesSchema, auditEventSchema, checkpointSchema, dataSubjectReportSchema, dealerPendingPurgesSchema, verifySchema,
 } from "../../../src/openapi/audit-response-schemas";
 
 /**
@@ -29,6 +29,8 @@ export type DealerPendingPurges = z.infer<typeof dealerPendingPurgesSchema>;
 export type PendingPurge = DealerPendingPurges["items"][number];
 export type PurgeSummary = z.infer<typeof allPendingPurgesSchema>["items"][number];
 export type VerifyResult = z.infer<typeof verifySchema>;
+export type VerifyProblem = NonNullable<VerifyResult["problem"]>;
+export type Checkpoint = z.infer<typeof checkpointSchema>;
 
 /** An active or restricted record, or an erased tombstone: the fields a tombstone lacks are optional. */
 export interface Customer {

@@ -8,12 +8,13 @@ interface ButtonProps {
   disabled?: boolean;
   onClick?: () => void;
   label?: string;
+  small?: boolean;
 }
 
 /** A button that says when it is working and cannot be pressed twice meanwhile. */
-export function Button({ children, variant = "secondary", type = "button", busy, disabled, onClick, label }: ButtonProps) {
+export function Button({ children, variant = "secondary", type = "button", busy, disabled, onClick, label, small }: ButtonProps) {
   return (
-    <button type={type} class={`button button-${variant}`} disabled={disabled || busy} aria-busy={busy ? "true" : undefined}
+    <button type={type} class={`button button-${variant}${small ? " button-small" : ""}`} disabled={disabled || busy} aria-busy={busy ? "true" : undefined}
       aria-label={label} onClick={onClick}>
       {children}
     </button>

@@ -1,7 +1,9 @@
 import { useState } from "preact/hooks";
 
+type CopySource = HTMLInputElement | HTMLTextAreaElement;
+
 /** The clipboard API needs a secure context; plain HTTP on an internal host falls back to selecting the text. */
-async function copyText(text: string, fallbackInput: HTMLInputElement | null): Promise<boolean> {
+async function copyText(text: string, fallbackInput: CopySource | null): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;
@@ -12,7 +14,7 @@ async function copyText(text: string, fallbackInput: HTMLInputElement | null): P
   }
 }
 
-export function CopyButton({ text, what, input }: { text: string; what: string; input: () => HTMLInputElement | null }) {
+export function CopyButton({ text, what, input }: { text: string; what: string; input: () => CopySource | null }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   const onClick = async () => setState((await copyText(text, input())) ? "copied" : "failed");
   return (

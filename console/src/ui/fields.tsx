@@ -1,4 +1,4 @@
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, Ref } from "preact";
 import { useId } from "preact/hooks";
 
 interface BaseProps {
@@ -41,6 +41,34 @@ export function TextField(props: TextFieldProps) {
         autocomplete={props.autocomplete ?? "off"} pattern={props.pattern} maxLength={props.maxLength} list={props.list}
         class={props.mono ? "mono" : undefined} aria-describedby={props.hint ? `${id}-hint` : undefined}
         onInput={(event) => props.onInput((event.currentTarget as HTMLInputElement).value)}
+      />
+      <Hint id={`${id}-hint`} text={props.hint} />
+    </div>
+  );
+}
+
+interface TextAreaFieldProps extends BaseProps {
+  value: string;
+  onInput?: (value: string) => void;
+  rows?: number;
+  readOnly?: boolean;
+  invalid?: boolean;
+  mono?: boolean;
+  name?: string;
+  textarea?: Ref<HTMLTextAreaElement>;
+}
+
+/** Several lines of text, such as a signed note; `invalid` ties the field to the error shown for it. */
+export function TextAreaField(props: TextAreaFieldProps) {
+  const id = useId();
+  return (
+    <div class="field">
+      <FieldLabel id={id} label={props.label} optional={props.optional} />
+      <textarea
+        id={id} ref={props.textarea} name={props.name} value={props.value} rows={props.rows ?? 5} required={props.required} readOnly={props.readOnly}
+        spellcheck={false} autocomplete="off" class={props.mono ? "mono" : undefined} aria-invalid={props.invalid ? "true" : undefined}
+        aria-describedby={props.hint ? `${id}-hint` : undefined}
+        onInput={(event) => props.onInput?.((event.currentTarget as HTMLTextAreaElement).value)}
       />
       <Hint id={`${id}-hint`} text={props.hint} />
     </div>

@@ -1,8 +1,14 @@
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const exactTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 export function formatDateTime(iso: string | null | undefined): string {
   return iso ? dateTime.format(new Date(iso)) : "—";
+}
+
+/** To the second, with the time zone: for instants a person may have to quote. */
+export function formatExactTime(iso: string): string {
+  return exactTime.format(new Date(iso));
 }
 
 export function formatDate(iso: string | null | undefined): string {
@@ -27,6 +33,13 @@ export function humanAge(seconds: number): string {
   if (seconds < 3600) return `${Math.max(1, Math.round(seconds / 60))} min`;
   if (seconds < 86_400 * 2) return `${Math.round(seconds / 3600)} h`;
   return `${Math.round(seconds / 86_400)} days`;
+}
+
+/** "3 s ago", "4 min ago", "2 days ago"; a time slightly ahead of this browser's clock reads "just now". */
+export function timeAgo(iso: string, now: number): string {
+  const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
+  if (seconds < 1) return "just now";
+  return `${seconds < 60 ? `${seconds} s` : humanAge(seconds)} ago`;
 }
 
 /** `service_delivery` reads "Service delivery". */
