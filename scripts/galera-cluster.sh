@@ -126,7 +126,7 @@ write_haproxy_config() {
 #!/bin/sh
 # HAProxy external check, as clustercheck does: only a node that is Synced and ready gets traffic.
 # HAProxy passes: <proxy address> <proxy port> <server address> <server port>.
-state=\$(mariadb --no-defaults --protocol=tcp -h "\$3" -P "\$4" -uroot --connect-timeout=1 -N -B -e "SELECT GROUP_CONCAT(VARIABLE_VALUE ORDER BY VARIABLE_NAME SEPARATOR ' ') FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('wsrep_local_state_comment', 'wsrep_ready')" 2>/dev/null)
+state=\$(mariadb --no-defaults --protocol=tcp -h "\$3" -P "\$4" -uroot --connect-timeout=3 -N -B -e "SELECT GROUP_CONCAT(VARIABLE_VALUE ORDER BY VARIABLE_NAME SEPARATOR ' ') FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN ('wsrep_local_state_comment', 'wsrep_ready')" 2>/dev/null)
 [ "\$state" = "Synced ON" ]
 EOF
   chmod +x "$DIR/galera-check"
@@ -144,18 +144,20 @@ defaults
   # Pooled connections sit idle between requests: as long as the server's own wait_timeout.
   timeout client 8h
   timeout server 8h
-  timeout check 2s
+  # A starved machine answers slowly: a slow check must not take every node out. A dead node is
+  # found at once anyway (connection refused), and its clients are redispatched meanwhile.
+  timeout check 5s
   retries 2
   option redispatch
 
 # One node takes all traffic, the others are standbys: writes through one node never conflict at
-# certification, and a node leaving the Synced state is out within a second.
+# certification, and a node leaving the Synced state is out within about two seconds.
 listen galera
   bind 127.0.0.1:$PORT
   option external-check
   external-check path "/usr/bin:/bin"
   external-check command $DIR/galera-check
-  default-server inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions
+  default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
 EOF
     for n in "${NODES[@]}"; do
       echo "  server node$n 127.0.0.1:$(node_port "$n") check$([[ $n == 1 ]] || echo " backup")"

@@ -17,11 +17,17 @@ export function lockContentionTests(urls: () => [string, string]): void {
   it("when two processes contend for a lock, then only one holds it at a time and both get their turns", async () => {
     const [first, second] = urls();
     const contenders = [first, second].map((databaseUrl, i) =>
-      startContender({ databaseUrl, label: `p${i}`, name: "contended", leaseMs: 2000, holdMs: 150, rounds: 6 }));
+      startContender({ databaseUrl, label: `p${i}`, name: "contended", leaseMs: 2000, holdMs: 150, rounds: 6, pauseMs: 400, waitForGo: true }));
+    await Promise.all(contenders.map((contender) => contender.reported("ready")));
+    for (const contender of contenders) contender.go();
     expect(await Promise.all(contenders.map((contender) => contender.exited))).toEqual([0, 0]);
     const turns = contenders.flatMap((contender) => contender.turns);
     expect(turns.filter((turn) => turn.event === "start")).toHaveLength(12);
     expect(turns.filter((turn) => turn.event === "missed")).toHaveLength(0);
+    // They did contend: each began its first turn before the other had finished its last.
+    const span = (label: string) => turns.filter((turn) => turn.label === label && turn.event !== "ready").map((turn) => turn.at);
+    expect(Math.min(...span("p1"))).toBeLessThan(Math.max(...span("p0")));
+    expect(Math.min(...span("p0"))).toBeLessThan(Math.max(...span("p1")));
     expectOneAtATime(turns);
   }, 60_000);
 
@@ -33,8 +39,9 @@ export function lockContentionTests(urls: () => [string, string]): void {
     const waiter = startContender({ databaseUrl: second, label: "waiter", name: "crashing", leaseMs, holdMs: 0, waitSeconds: 30 });
     try {
       // The holder renews its lease: the waiter stays out for several leases.
+      await waiter.reported("ready");
       await new Promise((resolve) => setTimeout(resolve, 3 * leaseMs));
-      expect(waiter.turns).toEqual([]);
+      expect(waiter.turns.map((turn) => turn.event)).toEqual(["ready"]);
       const killedAt = Date.now();
       holder.process.kill("SIGKILL");
       const taken = await waiter.reported("start");

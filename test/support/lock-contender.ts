@@ -10,7 +10,8 @@ import { withDatabaseLock } from "../../src/db/database-lock";
  */
 export interface LockTurn {
   label: string;
-  event: "start" | "end" | "missed";
+  /** `ready`: connected, about to ask for the lock. */
+  event: "ready" | "start" | "end" | "missed";
   at: number;
 }
 
@@ -22,7 +23,11 @@ export interface ContenderOptions {
   /** How long each turn lasts; Infinity holds the lock until the process is killed. */
   holdMs: number;
   rounds?: number;
+  /** Pause between rounds, as between a sealer's ticks (a process that asks again at once would mostly win). */
+  pauseMs?: number;
   waitSeconds?: number;
+  /** Waits, once connected, until go() is called: processes started together then contend from the same moment. */
+  waitForGo?: boolean;
 }
 
 export interface Contender {
@@ -31,13 +36,14 @@ export interface Contender {
   /** Resolves once the process reports `event` for the n-th time (1-based). */
   reported(event: LockTurn["event"], n?: number): Promise<LockTurn>;
   exited: Promise<number | null>;
+  go(): void;
 }
 
 export function startContender(options: ContenderOptions): Contender {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "lock-contender.ts")], {
     cwd: path.resolve(__dirname, "../.."),
     env: { ...process.env, CONTENDER: JSON.stringify({ name: "test_lock", rounds: 1, waitSeconds: 30, ...options, holdMs: Number.isFinite(options.holdMs) ? options.holdMs : -1 }) },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["pipe", "pipe", "inherit"],
   });
   const turns: LockTurn[] = [];
   const waiting: (() => void)[] = [];
@@ -58,7 +64,7 @@ export function startContender(options: ContenderOptions): Contender {
       await Promise.race([new Promise<void>((resolve) => waiting.push(resolve)), exited]);
     }
   };
-  return { process: child, turns, reported, exited };
+  return { process: child, turns, reported, exited, go: () => child.stdin!.end("go\n") };
 }
 
 async function main(): Promise<void> {
@@ -66,6 +72,9 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(options.databaseUrl, 2);
   await dataSource.initialize();
   const say = (event: LockTurn["event"]) => process.stdout.write(`${JSON.stringify({ label: options.label, event, at: Date.now() })}\n`);
+  say("ready");
+  if (options.waitForGo) await new Promise((resolve) => process.stdin.once("data", resolve));
+  process.stdin.destroy();
   for (let round = 0; round < options.rounds; round += 1) {
     const outcome = await withDatabaseLock(dataSource, options.name, options.waitSeconds, async () => {
       say("start");
@@ -73,6 +82,7 @@ async function main(): Promise<void> {
       say("end");
     }, { leaseMs: options.leaseMs });
     if (!outcome.acquired) say("missed");
+    await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 0));
   }
   await dataSource.destroy();
 }
