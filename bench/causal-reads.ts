@@ -20,7 +20,9 @@ const log = (line: string) => console.log(`[causal-reads] ${line}`);
 
 async function main(): Promise<void> {
   const config = loadBenchConfig({ BENCH_CUSTOMERS: "5000", BENCH_AUDIT_EVENTS: "20000", BENCH_SECONDS: "10", ...process.env });
-  const db = await mysql.createConnection(config.databaseUrl);
+  const server = new URL(config.databaseUrl);
+  server.pathname = "/";
+  const db = await mysql.createConnection(server.toString());
   const [wsrep] = await db.query("SHOW VARIABLES LIKE 'wsrep_on'");
   await db.end();
   if ((wsrep as { Value: string }[])[0]?.Value !== "ON") throw new Error("BENCH_DATABASE_URL must point at a Galera cluster (scripts/galera-cluster.sh)");
