@@ -65,7 +65,7 @@ async function sealFrom(runner: QueryRunner, head: SealHead, cutoff: string, sea
   }
 }
 
-/** Runs in this process one at a time per database; on MySQL a named lock also keeps other processes out. */
+/** Runs in this process one at a time per database; on MySQL the database lock also keeps other processes out. */
 /**
  * Seals every settled, unsealed event; returns how many. Safe to run from several processes at once:
  * the MySQL lock serialises them, and on any race the primary key on `event_seq` refuses a second seal.
