@@ -21,7 +21,7 @@ import { consentRoutes } from "./consents/consent-routes";
 import { customerRoutes } from "./customers/customer-routes";
 import { dealerRoutes } from "./dealers/dealer-routes";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
-import { byDealerClient, isLookup, limitRequests, rateLimitStores, type RateLimitStores } from "./http/rate-limit";
+import { byDealerClient, limitRequests, perRouteLimits, rateLimitStores, type RateLimitStores } from "./http/rate-limit";
 import { requestContext } from "./http/request-context";
 import { requireBodyMediaType, requireUtf8 } from "./http/request-hardening";
 import { noStoreByDefault } from "./http/security-headers";
@@ -53,11 +53,6 @@ function inSequence(first: RequestHandler, second: RequestHandler): RequestHandl
   return (req, res, next) => first(req, res, (error?: unknown) => (error ? next(error) : second(req, res, next)));
 }
 
-/** A middleware that only the requests `applies` picks go through; the others skip it at no cost. */
-function onlyFor(applies: (req: express.Request) => boolean, middleware: RequestHandler): RequestHandler {
-  return (req, res, next) => (applies(req) ? middleware(req, res, next) : next());
-}
-
 export function buildApp(options: BuildAppOptions): Express {
   const clock = options.clock ?? (() => new Date());
   const realAudit = createAuditLog(options.dataSource, clock);
@@ -66,9 +61,11 @@ export function buildApp(options: BuildAppOptions): Express {
   const limits = options.rateLimitStores ?? rateLimitStores({ prefix: options.config.RATE_LIMIT_REDIS_PREFIX, logger: options.logger });
   const dealerLimits = inSequence(
     limitRequests({ limit: options.config.RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "dealer.throttle", store: limits.store("dealer"), logger: options.logger }),
-    onlyFor(isLookup, limitRequests({
-      limit: options.config.LOOKUP_RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "customer.lookup", store: limits.store("lookup"), logger: options.logger,
-    })),
+    perRouteLimits({
+      "POST /v1/customers/lookup": limitRequests({
+        limit: options.config.LOOKUP_RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "customer.lookup", store: limits.store("lookup"), logger: options.logger,
+      }),
+    }),
   );
   const deps: AppDeps = {
     config: options.config,

@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
+import type { Logger } from "pino";
 import supertest from "supertest";
 import type { DataSource } from "typeorm";
 import type { AuditLog } from "../../src/audit/audit-log";
@@ -46,6 +47,8 @@ export interface TestGatewayOptions {
   audit?: (real: AuditLog) => AuditLog;
   database?: TestDatabase;
   clock?: TestClock;
+  /** The gateway's logger; silent when absent. */
+  logger?: Logger;
 }
 
 /** A real gateway on a real database, listening on a free port. */
@@ -57,7 +60,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD, RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000", TOKEN_RATE_LIMIT_PER_MINUTE: "100000", LOOKUP_RATE_LIMIT_PER_MINUTE: "100000", ...options.env,
   });
   const clock = options.clock ?? new TestClock();
-  const gateway = await startGateway(config, { keys: testKeys(), clock: clock.read, logger: createLogger("silent"), auditDecorator: options.audit });
+  const gateway = await startGateway(config, { keys: testKeys(), clock: clock.read, logger: options.logger ?? createLogger("silent"), auditDecorator: options.audit });
   const http = supertest(gateway.url);
   let token: string | undefined;
   return {
