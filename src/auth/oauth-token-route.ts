@@ -22,7 +22,7 @@ const SCOPE_PREFIX = "purpose:";
 
 interface ClientRefusal {
   reason: string;
-  /** Set when the client id names a real credential, so repeated failures against it can be traced. */
+  /** The credential's stored client id when the caller named a real one, so repeated failures against it can be traced. */
   clientId?: string;
 }
 
@@ -37,7 +37,7 @@ function clientStrategies(dataSource: DataSource, refusals: WeakMap<Request, Cli
       (client) => done(null, client),
       (error: unknown) => {
         if (!(error instanceof TokenRefused)) return done(error);
-        refusals.set(req, { reason: error.reason, ...(error.reason === "credential_unknown" ? {} : { clientId }) });
+        refusals.set(req, { reason: error.reason, ...(error.clientId ? { clientId: error.clientId } : {}) });
         done(null, false);
       },
     );
