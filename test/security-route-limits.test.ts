@@ -40,7 +40,7 @@ beforeAll(async () => {
   gw = await startTestGateway({
     env: {
       RATE_LIMIT_PER_MINUTE: String(DEALER_LIMIT), LOOKUP_RATE_LIMIT_PER_MINUTE: String(LIMIT), TOKEN_RATE_LIMIT_PER_MINUTE: String(LIMIT),
-      LOGIN_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+      LOGIN_RATE_LIMIT_PER_MINUTE: String(LIMIT), AUTH_FAILURE_RATE_LIMIT_PER_MINUTE: String(LIMIT),
     },
   });
   access = await dealerWithAccess(gw);
@@ -107,6 +107,18 @@ describe("every spelling of every route meets that route's limits", () => {
       await expectSpellingsShareOneLimit(route, LIMIT, (path) => route.path === "/oauth/token"
         ? send(gw.url, { method: "POST", path, headers: { "X-Forwarded-For": address, "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials&client_id=dlr_nobody&client_secret=wrong" })
         : send(gw.url, { method: "POST", path, headers: { "X-Forwarded-For": address, "Content-Type": "application/json" }, body: JSON.stringify({ username: `nobody-${randomUUID()}`, password: "wrong-password-123" }) }));
+    }
+  });
+
+  it("when a route that needs a credential is called without one in any spelling, then every refusal counts against the address's limit", async () => {
+    const guarded = routes.filter((route) => needsCredential(route.path));
+    expect(guarded.length).toBeGreaterThan(30);
+    for (const route of guarded) {
+      const address = freshAddress();
+      await expectSpellingsShareOneLimit(route, LIMIT, (path) => send(gw.url, {
+        method: route.method, path: pathOf(route, path) + query(route.path), headers: { "X-Forwarded-For": address, Authorization: "Bearer not-a-token", "Content-Type": "application/json" },
+        body: route.method === "GET" ? undefined : "{}",
+      }));
     }
   });
 

@@ -13,6 +13,7 @@ export interface RateLimitOptions {
   windowMs?: number;
   /** Who is counted: the verified dealer client, or the caller's address before authentication. */
   key: (req: Request) => string;
+  /** Where refusals are audited: a refusal ledger, so that a flood of them costs a bounded number of rows. */
   audit: AuditLog;
   action: string;
   store?: Store;
@@ -40,13 +41,13 @@ export function limitRequests(options: RateLimitOptions): RequestHandler {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
       options.audit
-        .record(auditInput(req, { action: options.action, decision: "deny", reason: "rate_limited", status: 429 }))
+        .record(auditInput(req, { action: options.action, decision: "deny", reason: "rate_limited", status: 429, detail: { route: routeTemplate(req) } }))
         .then(() => next(problems.rateLimited(retryAfter)), next);
     },
   });
 }
 
-export const byAddress = (req: Request): string => ipKeyGenerator(req.ip ?? "unknown");
+export const byAddress = (req: Request): string => ipKeyGenerator(req.ctx.ip);
 
 export const byDealerClient = (req: Request): string => `client:${req.ctx.actor?.id ?? byAddress(req)}`;
 
