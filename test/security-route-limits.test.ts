@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCredential, dealerWithAccess, type CredentialBody, type DealerWithAccess } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { captureLogs, type CapturedLogs } from "./support/log-capture";
 import { send, type RawResponse } from "./support/raw-http";
 import { fill, servedRoutes, type ServedRoute } from "./support/routes";
 
@@ -30,6 +31,7 @@ const LIMIT = SPELLINGS.length;
 const DEALER_LIMIT = 2 * LIMIT;
 
 let gw: TestGateway;
+let logs: CapturedLogs;
 let access: DealerWithAccess;
 let routes: ServedRoute[];
 let addresses = 0;
@@ -37,7 +39,9 @@ let addresses = 0;
 const freshAddress = () => `10.77.${Math.floor(++addresses / 250)}.${addresses % 250 + 1}`;
 
 beforeAll(async () => {
+  logs = captureLogs();
   gw = await startTestGateway({
+    logger: logs.logger,
     env: {
       RATE_LIMIT_PER_MINUTE: String(DEALER_LIMIT), LOOKUP_RATE_LIMIT_PER_MINUTE: String(LIMIT), TOKEN_RATE_LIMIT_PER_MINUTE: String(LIMIT),
       LOGIN_RATE_LIMIT_PER_MINUTE: String(LIMIT), AUTH_FAILURE_RATE_LIMIT_PER_MINUTE: String(LIMIT),
@@ -120,6 +124,21 @@ describe("every spelling of every route meets that route's limits", () => {
         body: route.method === "GET" ? undefined : "{}",
       }));
     }
+  });
+
+  it("when any spelling of any route is requested, then the request log names the route's template, the one the limits key on", async () => {
+    let n = 0;
+    const sent = new Map<string, string>();
+    for (const route of routes) {
+      for (const [, respell] of SPELLINGS) {
+        const requestId = `walk-${++n}`;
+        sent.set(requestId, `${route.method} ${route.path}`);
+        await send(gw.url, { method: route.method, path: pathOf(route, respell(route.path)), headers: { "X-Forwarded-For": freshAddress(), "X-Request-Id": requestId } });
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const logged = new Map(logs.entries().filter((line) => typeof line.reqId === "string" && sent.has(line.reqId)).map((line) => [line.reqId as string, (line.req as { route: string }).route]));
+    expect(logged).toEqual(sent);
   });
 
   it("when a path is spelled so that no route matches (a doubled slash, a percent-encoded letter), then it is a 404 and serves nothing", async () => {
