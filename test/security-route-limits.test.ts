@@ -4,7 +4,7 @@ import { createCredential, dealerWithAccess, type CredentialBody, type DealerWit
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { captureLogs, type CapturedLogs } from "./support/log-capture";
 import { send, type RawResponse } from "./support/raw-http";
-import { fill, servedRoutes, type ServedRoute } from "./support/routes";
+import { fill, isDealerApi, servedRoutes, type ServedRoute } from "./support/routes";
 
 /**
  * Limits follow the route express matched, not the characters of the path: express matches paths
@@ -54,7 +54,6 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-const isDealerApi = (path: string) => path.startsWith("/v1/customers") || path.startsWith("/v1/consent-events");
 const needsCredential = (path: string) => isDealerApi(path) || (path.startsWith("/v1/") && path !== "/v1/auth/login");
 
 /** A spelling of the route's template filled in, with ids that exist where the dealer API needs them. */
