@@ -14,6 +14,11 @@ export interface AppDeps {
   auditKey: AuditKey;
   logger: Logger;
   audit: AuditLog;
+  /**
+   * Where refusals of callers without a valid credential, and rate-limit refusals, are audited: the
+   * first few of a kind one by one, the rest counted (see `refusalLedger`). Never for allowed requests.
+   */
+  refusals: AuditLog;
   /** The current time; tests pass a controlled clock. */
   clock: () => Date;
   /** Bearer-token authentication for the `admin-api` audience; use through `securedRouter`. */

@@ -6,6 +6,7 @@ import type { AppDeps } from "./app-deps";
 import { adminUserRoutes } from "./admin-users/admin-user-routes";
 import type { AuditKey } from "./audit/audit-key";
 import { createAuditLog, type AuditLog } from "./audit/audit-log";
+import { refusalLedger } from "./audit/refusal-ledger";
 import { authenticate } from "./auth/authenticate";
 import { loginRoutes } from "./auth/login-route";
 import { oauthTokenRoutes } from "./auth/oauth-token-route";
@@ -22,7 +23,7 @@ import { consentRoutes } from "./consents/consent-routes";
 import { customerRoutes } from "./customers/customer-routes";
 import { dealerRoutes } from "./dealers/dealer-routes";
 import { errorHandler, notFoundHandler } from "./http/error-handler";
-import { byDealerClient, isLookup, limitRequests, rateLimitStores, type RateLimitStores } from "./http/rate-limit";
+import { byAddress, byDealerClient, limitRequests, perRouteLimits, rateLimitStores, type RateLimitStores } from "./http/rate-limit";
 import { requestContext } from "./http/request-context";
 import { requireBodyMediaType, requireUtf8 } from "./http/request-hardening";
 import { noStoreByDefault } from "./http/security-headers";
@@ -56,34 +57,44 @@ function inSequence(first: RequestHandler, second: RequestHandler): RequestHandl
   return (req, res, next) => first(req, res, (error?: unknown) => (error ? next(error) : second(req, res, next)));
 }
 
-/** A middleware that only the requests `applies` picks go through; the others skip it at no cost. */
-function onlyFor(applies: (req: express.Request) => boolean, middleware: RequestHandler): RequestHandler {
-  return (req, res, next) => (applies(req) ? middleware(req, res, next) : next());
+/** The app, and what must be written once it no longer serves requests. */
+export interface BuiltApp {
+  app: Express;
+  /** Writes the refusal counts still held in memory; call after the server has drained. */
+  close(): Promise<void>;
 }
 
-export function buildApp(options: BuildAppOptions): Express {
+export function buildApp(options: BuildAppOptions): BuiltApp {
+  const { config, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const realAudit = createAuditLog(options.dataSource, clock, options.auditKey);
   const audit = options.auditDecorator ? options.auditDecorator(realAudit) : realAudit;
-  const strategies = registerStrategies(options.dataSource, options.keys, options.config.JWT_ISSUER);
-  const limits = options.rateLimitStores ?? rateLimitStores({ prefix: options.config.RATE_LIMIT_REDIS_PREFIX, logger: options.logger });
+  const refusals = refusalLedger(audit, { clock, logger, singly: config.AUDIT_REFUSALS_SINGLY_PER_WINDOW, windowMs: config.AUDIT_REFUSAL_WINDOW_SECONDS * 1000 });
+  const strategies = registerStrategies(options.dataSource, options.keys, config.JWT_ISSUER);
+  const limits = options.rateLimitStores ?? rateLimitStores({ prefix: config.RATE_LIMIT_REDIS_PREFIX, logger });
   const dealerLimits = inSequence(
-    limitRequests({ limit: options.config.RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "dealer.throttle", store: limits.store("dealer"), logger: options.logger }),
-    onlyFor(isLookup, limitRequests({
-      limit: options.config.LOOKUP_RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "customer.lookup", store: limits.store("lookup"), logger: options.logger,
-    })),
+    limitRequests({ limit: config.RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit: refusals, action: "dealer.throttle", store: limits.store("dealer"), logger }),
+    perRouteLimits({
+      "POST /v1/customers/lookup": limitRequests({
+        limit: config.LOOKUP_RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit: refusals, action: "customer.lookup", store: limits.store("lookup"), logger,
+      }),
+    }),
   );
+  // Refused bearer tokens count per address, before they are audited, so a flood of them is throttled.
+  const refusedTokens = limitRequests({ limit: config.AUTH_FAILURE_RATE_LIMIT_PER_MINUTE, key: byAddress, audit: refusals, action: "auth.bearer", store: limits.store("refused"), logger });
+  const bearer = (strategy: string) => authenticate(strategies, strategy, refusals, refusedTokens);
   const deps: AppDeps = {
-    config: options.config,
+    config,
     dataSource: options.dataSource,
     keys: options.keys,
     auditKey: options.auditKey,
-    logger: options.logger,
+    logger,
     clock,
     audit,
-    authenticateAdmin: authenticate(strategies, ADMIN_STRATEGY, audit),
-    authenticateDealer: inSequence(authenticate(strategies, DEALER_STRATEGY, audit), dealerLimits),
-    authenticateDealerToken: inSequence(authenticate(strategies, DEALER_TOKEN_STRATEGY, audit), dealerLimits),
+    refusals,
+    authenticateAdmin: bearer(ADMIN_STRATEGY),
+    authenticateDealer: inSequence(bearer(DEALER_STRATEGY), dealerLimits),
+    authenticateDealerToken: inSequence(bearer(DEALER_TOKEN_STRATEGY), dealerLimits),
   };
   const metrics = createMetrics();
   const app = express();
@@ -115,5 +126,5 @@ export function buildApp(options: BuildAppOptions): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
-  return app;
+  return { app, close: () => refusals.close() };
 }

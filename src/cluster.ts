@@ -15,7 +15,7 @@ const RESTART_WINDOW_MS = 60_000;
  * signing key on disk (so that every worker signs and verifies with the same key).
  */
 async function prepareOnce(config: Config, logger: Logger): Promise<void> {
-  // Two connections: migrate() holds one for its lock while the migrations run on the other.
+  // Two connections: the migrations run on one, the migration lock's lease is renewed on the other.
   const timeouts = { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS };
   const dataSource = createDataSource(config.DATABASE_URL, 2, timeouts);
   await dataSource.initialize();

@@ -27,6 +27,12 @@ const schema = z.object({
   TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
   /** Dealer lookups per minute per dealer client, on top of RATE_LIMIT_PER_MINUTE: enumeration by email or phone stays impractical. */
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Requests refused for a missing or invalid bearer token, per client address per minute; past it they get 429. */
+  AUTH_FAILURE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Identical refusals (same address, actor, action and reason) audited one by one per window; the rest are counted (docs/audit.md). */
+  AUDIT_REFUSALS_SINGLY_PER_WINDOW: z.coerce.number().int().min(1).default(10),
+  /** The window after which the counted refusals are written, one audit event per kind with their number. */
+  AUDIT_REFUSAL_WINDOW_SECONDS: seconds(60),
   /** redis://host:port: rate-limit counters shared by every gateway process; absent keeps them per process. */
   RATE_LIMIT_REDIS_URL: z.string().url().optional(),
   RATE_LIMIT_REDIS_PREFIX: z.string().min(1).default("dealer-gateway:rl:"),

@@ -63,7 +63,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     config.RETENTION_INTERVAL_MINUTES,
   );
   const limits = rateLimitStores({ redisUrl: config.RATE_LIMIT_REDIS_URL, prefix: config.RATE_LIMIT_REDIS_PREFIX, logger });
-  const app = buildApp({ config, dataSource, keys, auditKey, logger, clock, auditDecorator: options.auditDecorator, rateLimitStores: limits });
+  const { app, close: closeApp } = buildApp({ config, dataSource, keys, auditKey, logger, clock, auditDecorator: options.auditDecorator, rateLimitStores: limits });
   const server = createServer(app);
   server.on("clientError", answerClientError);
   trackInFlight(server);
@@ -78,6 +78,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     url, auditKey, server, dataSource, logger,
     async stop() {
       await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
+      await closeApp();
       await integrator.stop();
       await retention.stop();
       await limits.close();

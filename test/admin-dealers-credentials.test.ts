@@ -41,7 +41,7 @@ function dealerBearerProbe() {
   const app = express();
   app.use(requestContext);
   const strategies = registerStrategies(gw.dataSource, testKeys(), gw.config.JWT_ISSUER);
-  app.get("/probe", authenticate(strategies, DEALER_STRATEGY, createAuditLog(gw.dataSource, gw.clock.read, gw.gateway.auditKey)), (req, res) => {
+  app.get("/probe", authenticate(strategies, DEALER_STRATEGY, createAuditLog(gw.dataSource, gw.clock.read, gw.gateway.auditKey), (_req, _res, next) => next()), (req, res) => {
     res.json({ actor: req.ctx.actor });
   });
   app.use(errorHandler(createLogger("silent")));

@@ -62,3 +62,24 @@ describe("no personal data in the audit log", () => {
     for (const value of personal) expect(stored, value).not.toContain(value.toLowerCase());
   });
 });
+
+describe("no raw input in the audit events of refusals", () => {
+  it("when a bad token comes with personal data in the path, the query and the headers, then the refusal holds the route template and the reason only", async () => {
+    const email = "jane.doe@example.com";
+    const response = await gw.http.get(`/v1/customers/${email}?purpose=service_delivery&note=${encodeURIComponent("+33 6 12 34 56 78")}`)
+      .set("Authorization", "Bearer garbage").set("X-Customer", "Jane Doe").expect(401);
+    const rows: Record<string, unknown>[] = await gw.dataSource.query("SELECT * FROM audit_events WHERE request_id = ?", [response.headers["x-request-id"]]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: "auth.bearer", reason: "token_malformed", actor_id: "anonymous" });
+    expect(JSON.parse(String(rows[0]!.detail))).toEqual({ route: "GET /v1/customers/:id" });
+    const text = JSON.stringify(rows).toLowerCase();
+    for (const value of ["jane", "example.com", "12 34 56", "garbage", "service_delivery"]) expect(text, value).not.toContain(value);
+  });
+
+  it("when a client id that names no credential is sent to the token endpoint, then the refusal does not hold it", async () => {
+    const response = await gw.http.post("/oauth/token").type("form").send({ grant_type: "client_credentials", client_id: "jane.doe@example.com", client_secret: "x" }).expect(401);
+    const rows: Record<string, unknown>[] = await gw.dataSource.query("SELECT * FROM audit_events WHERE request_id = ?", [response.headers["x-request-id"]]);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows).toLowerCase()).not.toContain("jane");
+  });
+});

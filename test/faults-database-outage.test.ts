@@ -1,12 +1,12 @@
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCOPED_NAME } from "../src/db/database-lock";
 import { MIGRATION_LOCK } from "../src/db/migrate";
 import { readCustomer } from "./dealer-api.support";
 import { createTestDatabase, TEST_DB, TEST_MYSQL_URL, type TestDatabase } from "./support/databases";
 import { startDbProxy, type DbProxy } from "./support/db-proxy";
 import { dealerWithAccess, type DealerWithAccess } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { holdLock } from "./support/lock-rows";
 
 /**
  * The database goes away under one gateway (a proxy between them is cut or goes silent; the shared
@@ -147,14 +147,14 @@ describe.skipIf(TEST_DB !== "mysql")("when the database goes away (MySQL/MariaDB
     const other = await createTestDatabase("mysql");
     const elsewhere = await mysql.createConnection(other.url);
     try {
-      await elsewhere.query(`SELECT GET_LOCK(${SCOPED_NAME}, 0)`, [MIGRATION_LOCK]);
+      await holdLock(elsewhere, MIGRATION_LOCK);
       let started = performance.now();
       const unhindered = await startTestGateway({ database: { url: database.url, drop: async () => undefined }, env });
       expect(performance.now() - started).toBeLessThan(3 * QUERY_TIMEOUT_MS);
       await unhindered.stop();
 
-      await holder.query(`SELECT GET_LOCK(${SCOPED_NAME}, 0)`, [MIGRATION_LOCK]);
-      const release = setTimeout(() => void holder.query(`SELECT RELEASE_LOCK(${SCOPED_NAME})`, [MIGRATION_LOCK]), 2 * QUERY_TIMEOUT_MS + 500);
+      const releaseLock = await holdLock(holder, MIGRATION_LOCK);
+      const release = setTimeout(() => void releaseLock(), 2 * QUERY_TIMEOUT_MS + 500);
       started = performance.now();
       const waiting = await startTestGateway({ database: { url: database.url, drop: async () => undefined }, env });
       clearTimeout(release);

@@ -4,9 +4,9 @@ import { createAuditLog } from "../src/audit/audit-log";
 import { createDataSource } from "../src/db/data-source";
 import { runRetention } from "../src/retention/run-retention";
 import { createCustomer, createCredential, createDealer, dealerToken, putGrant, recordConsent, type CredentialBody, type Purpose } from "./support/fixtures";
-import { TEST_DB, TEST_MYSQL_URL } from "./support/databases";
+import { createTestDatabase, TEST_DB } from "./support/databases";
 import { startTestGateway, TestClock, type TestGateway } from "./support/gateway";
-import { SCOPED_NAME } from "../src/db/database-lock";
+import { holdLock } from "./support/lock-rows";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = new Date("2026-06-01T10:00:00.000Z");
@@ -109,21 +109,25 @@ describe("retention: expired consents", () => {
 });
 
 describe.skipIf(TEST_DB !== "mysql")("retention: one run at a time per MySQL database", () => {
-  const LOCK = SCOPED_NAME.replace("?", "'retention'");
-
   it("when another process holds this database's retention lock, then a run skips; another database's lock does not get in the way", async () => {
     const mysql = await import("mysql2/promise");
     const same = await mysql.createConnection(gw.database.url);
-    const other = await mysql.createConnection(TEST_MYSQL_URL);
+    const otherDatabase = await createTestDatabase("mysql");
+    const other = await mysql.createConnection(otherDatabase.url);
     try {
-      await same.query(`SELECT GET_LOCK(${LOCK}, 0)`);
+      const release = await holdLock(same, "retention");
       expect((await retention()).skipped).toBe(true);
-      await same.query(`SELECT RELEASE_LOCK(${LOCK})`);
-      await other.query(`SELECT GET_LOCK(${LOCK}, 0)`);
-      expect((await retention()).skipped).toBe(false);
+      await release();
+      const releaseOther = await holdLock(other, "retention");
+      try {
+        expect((await retention()).skipped).toBe(false);
+      } finally {
+        await releaseOther();
+      }
     } finally {
       await same.end();
       await other.end();
+      await otherDatabase.drop();
     }
   });
 });

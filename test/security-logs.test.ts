@@ -118,9 +118,46 @@ describe("no personal data or secrets in the logs", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const written = logLines.join("") + printed.join("\n");
     expect(logLines.length).toBeGreaterThan(20);
-    expect(written).toContain(customerId);
+    // Requests are logged by route template and ids: the dealer client that called, never the customer id it named.
+    expect(written).toContain(clientId);
+    expect(written).not.toContain(customerId);
     for (const [name, value] of forbidden) {
       expect(written.includes(value) || written.toLowerCase().includes(value.toLowerCase()), `${name} appears in the logs`).toBe(false);
+    }
+  });
+
+  it("when paths, query strings and headers carry e-mails, phone numbers and names, then the request log holds route templates, ids and allowed headers only", async () => {
+    const admin = (await http.post("/v1/auth/login").send({ username: "admin", password: ADMIN_PASSWORD }).expect(200)).body.access_token as string;
+    const hostileHeaders = {
+      "User-Agent": `${SECRET.given} ${SECRET.family}`, Referer: `https://crm.example/?email=${SECRET.email}`, "X-Customer-Phone": SECRET.phone, From: SECRET.email,
+      "X-Forwarded-For": SECRET.email, Accept: `application/json; name=${SECRET.family}`, "Accept-Language": SECRET.street,
+    };
+    const written = () => logLines.join("");
+    const before = logLines.length;
+    const hostile = [
+      http.get(`/v1/customers/${SECRET.email}?purpose=service_delivery&phone=${encodeURIComponent(SECRET.phone)}`).set("Authorization", "Bearer garbage"),
+      http.get(`/v1/admin/customers/${encodeURIComponent(`${SECRET.given} ${SECRET.family}`)}`).set("Authorization", `Bearer ${admin}`),
+      http.get(`/v1/admin/customers?email=${encodeURIComponent(SECRET.email)}`).set("Authorization", `Bearer ${admin}`),
+      http.get(`/V1/ADMIN/CUSTOMERS/?email=${encodeURIComponent(SECRET.email)}`).set("Authorization", `Bearer ${admin}`),
+      http.get(`/v1/nowhere/${encodeURIComponent(SECRET.phone)}/${SECRET.birthDate}?${SECRET.family}=${SECRET.given}`),
+      http.post(`/v1/auth/login?user=${SECRET.email}`).set("Content-Type", `application/json; name=${SECRET.family}`).send(JSON.stringify({ username: SECRET.email, password: "x" })),
+    ];
+    for (const request of hostile) await request.set(hostileHeaders);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const lines = logLines.slice(before).join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+    const requests = lines.filter((line) => line.msg === "request completed");
+    expect(requests.length).toBeGreaterThanOrEqual(hostile.length);
+    expect(requests.map((line) => line.req.route)).toEqual(expect.arrayContaining(["GET /v1/customers/:id", "GET /v1/admin/customers/:id", "GET /v1/admin/customers", "unmatched", "POST /v1/auth/login"]));
+    for (const line of requests) {
+      expect(Object.keys(line.req).sort()).toEqual(["headers", "method", "remoteAddress", "route"]);
+      expect(Object.keys(line.req.headers).every((name) => ["content-type", "content-length"].includes(name))).toBe(true);
+      expect(line.req.remoteAddress).toMatch(/^[0-9a-f.:]+$/);
+    }
+    expect(requests.find((line) => line.req.method === "POST")?.req.headers).toEqual({ "content-type": "application/json", "content-length": expect.stringMatching(/^\d+$/) });
+    const text = written().toLowerCase();
+    for (const value of [SECRET.email, SECRET.given, SECRET.family, SECRET.phone.slice(1), SECRET.street, SECRET.birthDate, "crm.example", "garbage"]) {
+      expect(text, value).not.toContain(value.toLowerCase());
     }
   });
 });

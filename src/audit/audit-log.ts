@@ -53,6 +53,28 @@ function rowValues(input: AuditInput, at: string): unknown[] {
   ];
 }
 
+/** The most one audit row may hold: what MySQL's TEXT column takes, enforced alike on SQLite, which would store any size. */
+export const MAX_AUDIT_ROW_BYTES = 65_535;
+
+/** The varchar columns' widths, as the schema declares them. */
+const COLUMN_WIDTHS: Partial<Record<(typeof INSERT_COLUMNS)[number], number>> = {
+  id: 36, at: 24, actor_type: 16, actor_id: 64, action: 64, dealer_id: 36, customer_id: 36, purpose: 64, decision: 8, reason: 64,
+  consent_id: 36, grant_id: 36, request_id: 64, ip: 64,
+};
+
+/** Why a row may not be written: the column over its width, or the whole row over MAX_AUDIT_ROW_BYTES. */
+function oversized(values: unknown[]): string | undefined {
+  let bytes = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== "string") continue;
+    const width = COLUMN_WIDTHS[INSERT_COLUMNS[i]!];
+    if (width !== undefined && value.length > width) return `audit column ${INSERT_COLUMNS[i]} over ${width} characters`;
+    bytes += Buffer.byteLength(value, "utf8");
+  }
+  return bytes > MAX_AUDIT_ROW_BYTES ? `audit row over ${MAX_AUDIT_ROW_BYTES} bytes` : undefined;
+}
+
 /** An event ready to insert: its column values and its Merkle leaf hash, computed as a reader will recompute it. */
 interface PreparedEvent extends SignedEvent {
   values: unknown[];
@@ -136,6 +158,9 @@ export function createAuditLog(dataSource: DataSource, clock: () => Date, key: A
     async record(input, manager) {
       const at = clock().toISOString();
       const event = prepare(input, at);
+      // A row that would not fit is refused like a failed write: the request is not carried out unaudited.
+      const tooLarge = oversized(event.values);
+      if (tooLarge) throw unavailable(new Error(`${tooLarge} (action ${input.action.slice(0, 64)})`));
       // Inside a transaction the event must commit or roll back with the change it describes.
       if (batched && !manager?.queryRunner) return batched(event);
       try {

@@ -4,6 +4,7 @@ import type { AuditLog } from "../audit/audit-log";
 import { auditInput } from "../audit/audit-log";
 import type { Actor } from "../http/request-context";
 import { problems } from "../http/problem";
+import { routeTemplate } from "../http/route-template";
 import { TokenRefused } from "./token-refused";
 
 /** Maps jsonwebtoken's failures to stable audit reasons. */
@@ -23,8 +24,12 @@ function refusalReason(info: unknown): string {
   return "token_invalid";
 }
 
-/** Authenticates the bearer token for one audience; a refusal is audited and answered 401. */
-export function authenticate(instance: passport.PassportStatic, strategyName: string, audit: AuditLog): RequestHandler {
+/**
+ * Authenticates the bearer token for one audience. A refusal first meets `throttle`, a per-address
+ * limit that answers 429 once an address has been refused too often; otherwise it is audited (by
+ * route template and reason only: nothing the caller sent) and answered 401.
+ */
+export function authenticate(instance: passport.PassportStatic, strategyName: string, audit: AuditLog, throttle: RequestHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     instance.authenticate(strategyName, { session: false }, (error: unknown, actor: Actor | false, info: unknown) => {
       if (error) return next(error);
@@ -33,9 +38,12 @@ export function authenticate(instance: passport.PassportStatic, strategyName: st
         return next();
       }
       const reason = refusalReason(info);
-      audit
-        .record(auditInput(req, { action: "auth.bearer", decision: "deny", reason, status: 401, detail: { path: req.baseUrl + req.path } }))
-        .then(() => next(problems.unauthorized()), next);
+      throttle(req, res, (throttled?: unknown) => {
+        if (throttled) return next(throttled);
+        audit
+          .record(auditInput(req, { action: "auth.bearer", decision: "deny", reason, status: 401, detail: { route: routeTemplate(req) } }))
+          .then(() => next(problems.unauthorized()), next);
+      });
     })(req, res, next);
   };
 }

@@ -14,10 +14,10 @@ import { ADMIN_AUDIENCE, issueToken } from "./tokens";
 export const loginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
 
 /** `POST /v1/auth/login`: an admin user exchanges username and password for an `admin-api` token. */
-export function loginRoutes(deps: { dataSource: DataSource; audit: AuditLog; keys: SigningKeys; config: Config }): Router {
+export function loginRoutes(deps: { dataSource: DataSource; audit: AuditLog; refusals: AuditLog; keys: SigningKeys; config: Config }): Router {
   const { dataSource, audit, keys, config } = deps;
   const router = Router();
-  const throttle = limitRequests({ limit: config.LOGIN_RATE_LIMIT_PER_MINUTE, key: byAddress, audit, action: "auth.login" });
+  const throttle = limitRequests({ limit: config.LOGIN_RATE_LIMIT_PER_MINUTE, key: byAddress, audit: deps.refusals, action: "auth.login" });
   router.post("/v1/auth/login", throttle, async (req, res) => {
     const { username, password } = parse(loginSchema, req.body);
     const user = await dataSource

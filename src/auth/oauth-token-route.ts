@@ -22,7 +22,7 @@ const SCOPE_PREFIX = "purpose:";
 
 interface ClientRefusal {
   reason: string;
-  /** Set when the client id names a real credential, so repeated failures against it can be traced. */
+  /** The credential's stored client id when the caller named a real one, so repeated failures against it can be traced. */
   clientId?: string;
 }
 
@@ -37,7 +37,7 @@ function clientStrategies(dataSource: DataSource, refusals: WeakMap<Request, Cli
       (client) => done(null, client),
       (error: unknown) => {
         if (!(error instanceof TokenRefused)) return done(error);
-        refusals.set(req, { reason: error.reason, ...(error.reason === "credential_unknown" ? {} : { clientId }) });
+        refusals.set(req, { reason: error.reason, ...(error.clientId ? { clientId: error.clientId } : {}) });
         done(null, false);
       },
     );
@@ -62,20 +62,20 @@ function requestedScope(raw: unknown, held: string[]): string[] | undefined {
 }
 
 /** `POST /oauth/token`: OAuth 2.0 client credentials for dealers (RFC 6749 §4.4). */
-export function oauthTokenRoutes(deps: { dataSource: DataSource; audit: AuditLog; keys: SigningKeys; config: Config; clock: () => Date }): Router {
-  const { dataSource, audit, keys, config, clock } = deps;
+export function oauthTokenRoutes(deps: { dataSource: DataSource; audit: AuditLog; refusals: AuditLog; keys: SigningKeys; config: Config; clock: () => Date }): Router {
+  const { dataSource, audit, refusals: refusalLog, keys, config, clock } = deps;
   const refusals = new WeakMap<Request, ClientRefusal>();
   const strategies = clientStrategies(dataSource, refusals);
   const router = Router();
   router.use("/oauth/token", express.urlencoded({ extended: false, limit: "4kb", parameterLimit: 20 }));
 
-  const throttle = limitRequests({ limit: config.TOKEN_RATE_LIMIT_PER_MINUTE, key: byAddress, audit, action: "token.issue" });
+  const throttle = limitRequests({ limit: config.TOKEN_RATE_LIMIT_PER_MINUTE, key: byAddress, audit: refusalLog, action: "token.issue" });
   router.post("/oauth/token", throttle, async (req: Request, res: Response) => {
     res.setHeader("Cache-Control", "no-store");
     res.setHeader("Pragma", "no-cache");
     const body: Record<string, unknown> = req.body && typeof req.body === "object" ? req.body : {};
     const refuse = async (status: number, error: OAuthError, description: string, reason: string, actorId?: string) => {
-      await audit.record(auditInput(req, { action: "token.issue", actorType: "dealer", decision: "deny", reason, status, actorId, detail: { error } }));
+      await refusalLog.record(auditInput(req, { action: "token.issue", actorType: "dealer", decision: "deny", reason, status, actorId, detail: { error } }));
       oauthError(res, status, error, description);
     };
 

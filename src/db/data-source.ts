@@ -9,6 +9,7 @@ import { CustomerEntity } from "../customers/customer.entity";
 import { DealerCredentialEntity, DealerEntity, DealerGrantEntity } from "../dealers/dealer.entity";
 import { PurposeEntity } from "../purposes/purpose.entity";
 import { isMysql } from "./dialect";
+import { DropConnectionsToNodesOutOfCluster, readCausallyOnGalera } from "./galera";
 import { MIGRATIONS } from "./migrations";
 
 export const ENTITIES = [
@@ -49,6 +50,7 @@ export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, po
       enableQueryTimeout: true,
       maxQueryExecutionTime: timeouts.queryMs,
       logger: quietLogger,
+      subscribers: [DropConnectionsToNodesOutOfCluster],
       extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
     };
   }
@@ -72,7 +74,8 @@ export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, po
 
 export function createDataSource(databaseUrl?: string, poolSize?: number, timeouts?: DatabaseTimeouts): DataSource {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl, poolSize, timeouts));
-  if (!isMysql(dataSource)) serializeTransactions(dataSource);
+  if (isMysql(dataSource)) readCausallyOnGalera(dataSource);
+  else serializeTransactions(dataSource);
   return dataSource;
 }
 

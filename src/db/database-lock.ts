@@ -1,13 +1,26 @@
+import { randomUUID } from "node:crypto";
 import type { DataSource, QueryRunner } from "typeorm";
 import { isMysql } from "./dialect";
 
 /**
- * MySQL's named locks are server-wide: the name carries a digest of the database's name, so gateways of
- * two databases on one server (staging and production, parallel test runs) do not keep each other out.
+ * The lock rows: one per lock name, claimed by an owner until its lease ends. The table lives in the
+ * gateway's database, so two databases on one server never share a lock. It is not an entity: the
+ * migrate path creates it before any migration runs, and a migration creates it too for a runtime
+ * user without the CREATE privilege.
  */
-export const SCOPED_NAME = "CONCAT('dgw_', ?, '_', LEFT(SHA1(DATABASE()), 32))";
+export const CREATE_LOCK_TABLE = `CREATE TABLE IF NOT EXISTS gateway_locks (
+  name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  owner CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
+  lease_until DATETIME(3) NULL,
+  PRIMARY KEY (name)
+) ENGINE=InnoDB DEFAULT CHARACTER SET ascii COLLATE ascii_bin`;
+
+/** A holder renews its lease every third of it; a holder that died leaves the lock free after at most this long. */
+export const LOCK_LEASE_MS = 30_000;
+const RETRY_MS = 250;
 
 const turns = new WeakMap<DataSource, Map<string, Promise<unknown>>>();
+const prepared = new WeakMap<DataSource, Map<string, Promise<void>>>();
 
 /** In this process, runs of the same name take turns. */
 function inTurn<T>(dataSource: DataSource, name: string, work: () => Promise<T>): Promise<T> {
@@ -18,39 +31,112 @@ function inTurn<T>(dataSource: DataSource, name: string, work: () => Promise<T>)
   return run;
 }
 
+/** Creates the table (when it is missing) and the lock's row, once per process. */
+function prepareLock(dataSource: DataSource, name: string): Promise<void> {
+  const byName = prepared.get(dataSource) ?? new Map<string, Promise<void>>();
+  prepared.set(dataSource, byName);
+  let ready = byName.get(name);
+  if (!ready) {
+    ready = (async () => {
+      // Looked up first: a user without CREATE may not even run CREATE TABLE IF NOT EXISTS.
+      const tables: unknown[] = await dataSource.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'gateway_locks'");
+      if (tables.length === 0) await dataSource.query(CREATE_LOCK_TABLE);
+      await dataSource.query("INSERT IGNORE INTO gateway_locks (name) VALUES (?)", [name]).catch((error: unknown) => {
+        // Another node inserted the same row at the same moment, and its insert won.
+        if (!isCertificationConflict(error)) throw error;
+      });
+    })();
+    ready.catch(() => byName.delete(name));
+    byName.set(name, ready);
+  }
+  return ready;
+}
+
+function codeOf(error: unknown): unknown {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
+  return candidate.driverError?.code ?? candidate.code;
+}
+
+/** Two claims at once on different Galera nodes: the loser's write fails certification. */
+const isCertificationConflict = (error: unknown) => codeOf(error) === "ER_LOCK_DEADLOCK";
+
 /**
- * Tries for up to one second per statement, so that no single statement outlasts the per-query
- * timeout while another process holds the lock.
+ * One autocommitted conditional UPDATE: on a Galera cluster row locks and GET_LOCK stay on the node
+ * that takes them, but a committed write is seen by every node, and of two claims that race on
+ * different nodes certification lets only one commit. Lease times are the database's clock.
  */
-async function acquire(runner: QueryRunner, name: string, waitSeconds: number): Promise<boolean> {
+async function claim(dataSource: DataSource, name: string, owner: string, leaseMs: number): Promise<boolean> {
+  try {
+    const result: { affectedRows?: number } = await dataSource.query(
+      "UPDATE gateway_locks SET owner = ?, lease_until = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND WHERE name = ? AND (owner IS NULL OR lease_until < UTC_TIMESTAMP(3))",
+      [owner, leaseMs * 1000, name],
+    );
+    return result.affectedRows === 1;
+  } catch (error) {
+    if (isCertificationConflict(error)) return false;
+    throw error;
+  }
+}
+
+async function acquire(dataSource: DataSource, name: string, owner: string, waitSeconds: number, leaseMs: number): Promise<boolean> {
+  await prepareLock(dataSource, name);
   const deadline = Date.now() + waitSeconds * 1000;
-  do {
-    const rows: { acquired: number | string | null }[] = await runner.query(`SELECT GET_LOCK(${SCOPED_NAME}, ?) AS acquired`, [name, waitSeconds > 0 ? 1 : 0]);
-    if (Number(rows[0]?.acquired) === 1) return true;
-  } while (Date.now() < deadline);
-  return false;
+  for (;;) {
+    const claimed = await claim(dataSource, name, owner, leaseMs).catch(async (error: unknown) => {
+      // Reverting every migration drops the table: it is created again.
+      if (codeOf(error) !== "ER_NO_SUCH_TABLE") throw error;
+      prepared.get(dataSource)?.delete(name);
+      await prepareLock(dataSource, name);
+      return claim(dataSource, name, owner, leaseMs);
+    });
+    if (claimed) return true;
+    if (Date.now() + RETRY_MS > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+  }
+}
+
+/** Extends the lease while the work runs; a failed renewal is retried on the next beat, within the lease. */
+function keepRenewing(dataSource: DataSource, name: string, owner: string, leaseMs: number): () => void {
+  const timer = setInterval(() => {
+    void dataSource
+      .query("UPDATE gateway_locks SET lease_until = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND WHERE name = ? AND owner = ?", [leaseMs * 1000, name, owner])
+      .catch(() => undefined);
+  }, Math.max(100, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export type LockOutcome<T> = { acquired: true; result: T } | { acquired: false };
 
+export interface LockOptions {
+  /** How long the lock outlives a holder that stops renewing it (a crash); default LOCK_LEASE_MS. */
+  leaseMs?: number;
+}
+
 /**
  * Runs `work` while this process holds the database-wide lock `name`, so that one process at a time
- * migrates, seals or runs retention. SQLite has one writer process, so there the in-process turn is enough.
- * The runner given to `work` is the connection holding the lock.
+ * migrates, seals or runs retention, on one MySQL server or across the nodes of a Galera cluster.
+ * Waits up to `waitSeconds` for another holder (0: gives up at once). SQLite has one writer process,
+ * so there the in-process turn is enough.
  */
-export function withDatabaseLock<T>(dataSource: DataSource, name: string, waitSeconds: number, work: (runner: QueryRunner) => Promise<T>): Promise<LockOutcome<T>> {
+export function withDatabaseLock<T>(
+  dataSource: DataSource, name: string, waitSeconds: number, work: (runner: QueryRunner) => Promise<T>, options: LockOptions = {},
+): Promise<LockOutcome<T>> {
   return inTurn(dataSource, name, async () => {
+    const leaseMs = options.leaseMs ?? LOCK_LEASE_MS;
+    const owner = randomUUID();
+    const mysql = isMysql(dataSource);
+    if (mysql && !(await acquire(dataSource, name, owner, waitSeconds, leaseMs))) return { acquired: false };
+    const stopRenewing = mysql ? keepRenewing(dataSource, name, owner, leaseMs) : () => undefined;
     const runner = dataSource.createQueryRunner();
     try {
-      const mysql = isMysql(dataSource);
-      if (mysql && !(await acquire(runner, name, waitSeconds))) return { acquired: false };
-      try {
-        return { acquired: true, result: await work(runner) };
-      } finally {
-        if (mysql) await runner.query(`SELECT RELEASE_LOCK(${SCOPED_NAME})`, [name]).catch(() => undefined);
-      }
+      return { acquired: true, result: await work(runner) };
     } finally {
+      stopRenewing();
       await runner.release();
+      if (mysql) {
+        await dataSource.query("UPDATE gateway_locks SET owner = NULL, lease_until = NULL WHERE name = ? AND owner = ?", [name, owner]).catch(() => undefined);
+      }
     }
   });
 }

@@ -4,6 +4,8 @@ const UNAVAILABLE_CODES = new Set([
   "ER_LOCK_WAIT_TIMEOUT", "ER_LOCK_DEADLOCK", "SQLITE_BUSY", "SQLITE_LOCKED", "ER_SERVER_SHUTDOWN", "ER_QUERY_INTERRUPTED",
   // mysql2 gave up on a query after the per-query timeout (DB_QUERY_TIMEOUT_MS), e.g. during a network partition.
   "PROTOCOL_SEQUENCE_TIMEOUT", "ER_STATEMENT_TIMEOUT",
+  // 1047, "WSREP has not yet prepared node for application use": a Galera node that has left the cluster.
+  "ER_UNKNOWN_COM_ERROR",
 ]);
 
 function codeOf(error: unknown): string | undefined {

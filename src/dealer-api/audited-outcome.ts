@@ -3,6 +3,7 @@ import type { EntityManager } from "typeorm";
 import type { AppDeps } from "../app-deps";
 import { auditInput, type AuditFacts } from "../audit/audit-log";
 import { AppError, problems } from "../http/problem";
+import { routeTemplate } from "../http/route-template";
 import { dealerActorRefusal } from "../dealers/dealer-queries";
 import type { Denial } from "../policy/decide-access";
 
@@ -63,7 +64,7 @@ export function auditedRoute(
       }
       const status = "problem" in outcome ? outcome.problem.status : 200;
       // A refused token is audited alike wherever it was caught: in authentication or by the decision.
-      const facts = status === 401 ? { ...outcome.facts, action: "auth.bearer", detail: { path: req.baseUrl + req.path, ...outcome.facts.detail } } : outcome.facts;
+      const facts = status === 401 ? { ...outcome.facts, action: "auth.bearer", detail: { route: routeTemplate(req), ...outcome.facts.detail } } : outcome.facts;
       await deps.audit.record(auditInput(req, { action, decision: status < 400 ? "allow" : "deny", status, ...facts }), manager);
       return outcome;
     };

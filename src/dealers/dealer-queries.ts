@@ -58,10 +58,15 @@ export async function dealerActorRefusal(dataSource: DataSource, actor: DealerAc
 }
 
 interface ClientRow extends CredentialState {
+  client_id: string;
   secret_hash: string;
 }
 
-/** Checks a dealer client's secret; unknown clients cost the same time as known ones. */
+/**
+ * Checks a dealer client's secret; unknown clients cost the same time as known ones. The client id
+ * returned, and named by a refusal, is the credential's as stored, never the caller's spelling of it:
+ * tokens, limits and the audit log key on it.
+ */
 export async function verifyDealerClient(dataSource: DataSource, clientId: string, secret: string): Promise<{ clientId: string; dealerId: string }> {
   const rows: ClientRow[] = await dataSource.query(
     "SELECT c.client_id, c.dealer_id, c.revoked_at, c.secret_hash, d.status FROM dealer_credentials c JOIN dealers d ON d.id = c.dealer_id WHERE c.client_id = ?",
@@ -69,10 +74,10 @@ export async function verifyDealerClient(dataSource: DataSource, clientId: strin
   );
   const row = credentialRow(rows, clientId);
   if (!row) throw new TokenRefused(await burnVerification(secret) || "credential_unknown");
-  if (!(await verifySecret(secret, row.secret_hash))) throw new TokenRefused("secret_wrong");
-  if (row.revoked_at) throw new TokenRefused("credential_revoked");
-  if (row.status !== "active") throw new TokenRefused("dealer_suspended");
-  return { clientId, dealerId: row.dealer_id };
+  if (!(await verifySecret(secret, row.secret_hash))) throw new TokenRefused("secret_wrong", row.client_id);
+  if (row.revoked_at) throw new TokenRefused("credential_revoked", row.client_id);
+  if (row.status !== "active") throw new TokenRefused("dealer_suspended", row.client_id);
+  return { clientId: row.client_id, dealerId: row.dealer_id };
 }
 
 /** Purposes the dealer holds an unrevoked, unexpired grant for at `now`. */

@@ -5,6 +5,7 @@ import { RedisStore, type RedisReply } from "rate-limit-redis";
 import { createClient } from "redis";
 import { auditInput, type AuditLog } from "../audit/audit-log";
 import { problems } from "./problem";
+import { routeTemplate } from "./route-template";
 
 export interface RateLimitOptions {
   /** Requests allowed per window for one key. */
@@ -12,6 +13,7 @@ export interface RateLimitOptions {
   windowMs?: number;
   /** Who is counted: the verified dealer client, or the caller's address before authentication. */
   key: (req: Request) => string;
+  /** Where refusals are audited: a refusal ledger, so that a flood of them costs a bounded number of rows. */
   audit: AuditLog;
   action: string;
   store?: Store;
@@ -39,18 +41,28 @@ export function limitRequests(options: RateLimitOptions): RequestHandler {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
       options.audit
-        .record(auditInput(req, { action: options.action, decision: "deny", reason: "rate_limited", status: 429 }))
+        .record(auditInput(req, { action: options.action, decision: "deny", reason: "rate_limited", status: 429, detail: { route: routeTemplate(req) } }))
         .then(() => next(problems.rateLimited(retryAfter)), next);
     },
   });
 }
 
-export const byAddress = (req: Request): string => ipKeyGenerator(req.ip ?? "unknown");
+export const byAddress = (req: Request): string => ipKeyGenerator(req.ctx.ip);
 
 export const byDealerClient = (req: Request): string => `client:${req.ctx.actor?.id ?? byAddress(req)}`;
 
-/** The lookup route, wherever the router is mounted. */
-export const isLookup = (req: Request): boolean => req.method === "POST" && req.originalUrl.split("?")[0] === "/v1/customers/lookup";
+/**
+ * Limits of single routes, by route template (`POST /v1/customers/lookup`): a request meets the limit
+ * of the route express matched, however its path was spelled. One map read per request.
+ */
+export function perRouteLimits(limits: Record<string, RequestHandler>): RequestHandler {
+  const byTemplate = new Map(Object.entries(limits));
+  return (req, res, next) => {
+    const template = routeTemplate(req);
+    const limit = template === undefined ? undefined : byTemplate.get(template);
+    return limit ? limit(req, res, next) : next();
+  };
+}
 
 /** Where limit counters live: in each process (the default), or in Redis, shared by every gateway process. */
 export interface RateLimitStores {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isIP } from "node:net";
 import type { NextFunction, Request, Response } from "express";
 import type { Role } from "../admin-users/admin-user.entity";
 
@@ -38,11 +39,21 @@ declare module "express-serve-static-core" {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/**
+ * The caller's address as `trust proxy` resolves it, when it is an address: proxy-addr hands back
+ * whatever text an X-Forwarded-For entry holds, which then would reach the logs and the audit log.
+ */
+function clientAddress(req: Request): string {
+  const resolved = req.ip;
+  if (resolved && isIP(resolved)) return resolved;
+  return (req.socket.remoteAddress ?? "unknown").slice(0, 64);
+}
+
 /** Adopts a caller's X-Request-Id only when it is short and plain, so it can never smuggle headers or log lines. */
 export function requestContext(req: Request, res: Response, next: NextFunction): void {
   const offered = req.get("x-request-id");
   const requestId = offered && SAFE_REQUEST_ID.test(offered) ? offered : randomUUID();
-  req.ctx = { requestId, ip: (req.ip ?? req.socket.remoteAddress ?? "unknown").slice(0, 64) };
+  req.ctx = { requestId, ip: clientAddress(req) };
   res.setHeader("X-Request-Id", requestId);
   next();
 }

@@ -77,9 +77,12 @@ function inputErrors(draft: Draft): Partial<Record<number, string[]>> {
   return merge(hasPathParam || draft.body || draft.query ? errors(400) : {}, jsonBody ? errors(413, 415) : {});
 }
 
-/** An admin-API route: bearer token of audience admin-api, the roles named, audited and fail-closed. */
+/**
+ * An admin-API route: bearer token of audience admin-api, the roles named, audited and fail-closed;
+ * an address refused too often for bad tokens gets 429.
+ */
 export function adminOperation(draft: Draft & { roles: Role[] }): Operation {
-  return { ...draft, auth: "admin", errors: merge(errors(401, 403), inputErrors(draft), draft.errors ?? {}, errors(503)) };
+  return { ...draft, auth: "admin", errors: merge(errors(401, 403), inputErrors(draft), draft.errors ?? {}, errors(429, 503)) };
 }
 
 /** A dealer-API route: bearer token of audience dealer-api, rate limited per client, audited and fail-closed. */

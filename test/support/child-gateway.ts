@@ -46,6 +46,7 @@ export async function spawnGateway(options: { databaseUrl: string; env?: Record<
       DATABASE_URL: options.databaseUrl, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn",
       JWT_PRIVATE_KEY: privateKey, AUDIT_SIGNING_KEY: testAuditKeyPem(), GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
       RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000", TOKEN_RATE_LIMIT_PER_MINUTE: "100000", LOOKUP_RATE_LIMIT_PER_MINUTE: "100000",
+      AUTH_FAILURE_RATE_LIMIT_PER_MINUTE: "100000", AUDIT_REFUSALS_SINGLY_PER_WINDOW: "100000",
       // One process per child: signals and kills reach the process that serves.
       GATEWAY_WORKERS: "1",
       ...options.env,

@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
 import { generateKeyPairSync } from "node:crypto";
+import type { Logger } from "pino";
 import supertest from "supertest";
 import type { DataSource } from "typeorm";
 import type { AuditLog } from "../../src/audit/audit-log";
@@ -54,6 +55,8 @@ export interface TestGatewayOptions {
   audit?: (real: AuditLog) => AuditLog;
   database?: TestDatabase;
   clock?: TestClock;
+  /** The gateway's logger; silent when absent. */
+  logger?: Logger;
 }
 
 /** A real gateway on a real database, listening on a free port. */
@@ -62,10 +65,11 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-data-"));
   const config = loadConfig({
     DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", DATA_DIR: dataDir,
-    GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD, AUDIT_SIGNING_KEY: testAuditKeyPem(), RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000", TOKEN_RATE_LIMIT_PER_MINUTE: "100000", LOOKUP_RATE_LIMIT_PER_MINUTE: "100000", ...options.env,
+    GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD, AUDIT_SIGNING_KEY: testAuditKeyPem(), RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000", TOKEN_RATE_LIMIT_PER_MINUTE: "100000", LOOKUP_RATE_LIMIT_PER_MINUTE: "100000",
+    AUTH_FAILURE_RATE_LIMIT_PER_MINUTE: "100000", AUDIT_REFUSALS_SINGLY_PER_WINDOW: "100000", ...options.env,
   });
   const clock = options.clock ?? new TestClock();
-  const gateway = await startGateway(config, { keys: testKeys(), clock: clock.read, logger: createLogger("silent"), auditDecorator: options.audit });
+  const gateway = await startGateway(config, { keys: testKeys(), clock: clock.read, logger: options.logger ?? createLogger("silent"), auditDecorator: options.audit });
   const http = supertest(gateway.url);
   let token: string | undefined;
   return {

@@ -40,3 +40,6 @@ export function fill(path: string, values: Record<string, string>, raw = false):
     return raw ? value : encodeURIComponent(value);
   });
 }
+
+/** Routes of the dealer API (audience `dealer-api`); the others under /v1 take an admin token, except sign-in. */
+export const isDealerApi = (path: string): boolean => path.startsWith("/v1/customers") || path.startsWith("/v1/consent-events");

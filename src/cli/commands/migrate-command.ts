@@ -20,7 +20,7 @@ export function migrateCommand(program: Command, io: CliIo): void {
     .argument("[direction]", "up or down", "up")
     .option("--yes", "confirm `down`: reverting a migration can drop tables and their data")
     .addHelpText("after", "\nRuns as the database user of --database-url, else MIGRATION_DATABASE_URL, else DATABASE_URL." +
-      "\nSeveral gateways or CLIs migrating at once take turns. `up` is audited as schema.migrate, `down` as schema.revert.")
+      "\nSeveral gateways or CLIs migrating at once take turns (a lock row in the database). `up` is audited as schema.migrate, `down` as schema.revert.")
     .action(async (direction: string, options: { yes?: boolean }, command: Command) => {
       if (direction !== "up" && direction !== "down") throw new UsageError(`direction must be up or down, not ${direction}`);
       if (direction === "down" && !options.yes) throw new UsageError("reverting a migration can drop tables and their data; add --yes to go ahead");
