@@ -62,7 +62,7 @@ export function buildApp(options: BuildAppOptions): Express {
   const clock = options.clock ?? (() => new Date());
   const realAudit = createAuditLog(options.dataSource, clock);
   const audit = options.auditDecorator ? options.auditDecorator(realAudit) : realAudit;
-  const strategies = registerStrategies(options.dataSource, options.keys, options.config.JWT_ISSUER);
+  const strategies = registerStrategies(options.dataSource, options.keys, options.config);
   const limits = options.rateLimitStores ?? rateLimitStores({ prefix: options.config.RATE_LIMIT_REDIS_PREFIX, logger: options.logger });
   const dealerLimits = inSequence(
     limitRequests({ limit: options.config.RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit, action: "dealer.throttle", store: limits.store("dealer"), logger: options.logger }),

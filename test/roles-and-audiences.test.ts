@@ -264,6 +264,8 @@ interface Forgery {
   omit?: string[];
   key?: jwt.Secret;
   algorithm?: jwt.Algorithm;
+  /** Keeps jsonwebtoken from adding an iat of its own. */
+  noTimestamp?: boolean;
 }
 
 /** Signs a token the way the gateway does, then applies the forgery; the test keys are the gateway's own. */
@@ -274,7 +276,7 @@ function forge(base: Record<string, unknown>, forgery: Forgery = {}): string {
   const algorithm = forgery.algorithm ?? "ES256";
   const header = { alg: algorithm, typ: "at+jwt", kid: keys.kid, ...forgery.header };
   for (const name of Object.keys(header)) if (header[name as keyof typeof header] === undefined) delete header[name as keyof typeof header];
-  return jwt.sign(claims, forgery.key ?? keys.privateKey, { algorithm, header: header as jwt.JwtHeader });
+  return jwt.sign(claims, forgery.key ?? keys.privateKey, { algorithm, header: header as jwt.JwtHeader, noTimestamp: forgery.noTimestamp ?? false });
 }
 
 function unsigned(base: Record<string, unknown>): string {
@@ -315,6 +317,8 @@ function forgeries(base: Record<string, unknown>, wrongAudience: string): [strin
     ["expired", () => forge(base, { claims: { iat: nowSeconds() - 600, nbf: nowSeconds() - 600, exp: nowSeconds() - 60 } }), "token_expired"],
     ["without an expiry", () => forge(base, { omit: ["exp"] }), "token_expiry_missing"],
     ["issued more than a day ago", () => forge(base, { claims: { iat: nowSeconds() - 2 * 86_400 } }), "token_expired"],
+    ["valid for ten years", () => forge(base, { claims: { exp: nowSeconds() + 10 * 365 * 86_400 } }), "token_lifetime_too_long"],
+    ["without an issue time", () => forge(base, { omit: ["iat"], noTimestamp: true }), "token_issued_at_missing"],
     ["not valid yet", () => forge(base, { claims: { nbf: nowSeconds() + 600 } }), "token_not_yet_valid"],
     ["that is no JWT at all", () => "not-a-jwt", "token_malformed"],
   ];
