@@ -4,6 +4,7 @@ import type { EntityManager } from "typeorm";
 import type { AppDeps } from "../app-deps";
 import { auditedChange } from "../audit/audited-change";
 import { hashSecret } from "../auth/password";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from "../auth/password-policy";
 import { securedRouter } from "../auth/secured-router";
 import { adminActor } from "../http/request-context";
 import { problems } from "../http/problem";
@@ -12,15 +13,27 @@ import { idParam } from "../http/params";
 import { AdminUserEntity, ROLES, type AdminUser, type Role } from "./admin-user.entity";
 import { createAdminUser } from "./admin-user-writes";
 
-const password = z.string().min(12, "must be at least 12 characters").max(1024);
+const password = z.string().min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH)
+  .describe("At least 12 characters; not a common or breached password, not the user name or a variant of it, not a repeat or a sequence. No composition rules.");
 const roles = z.array(z.enum(ROLES)).min(1).max(ROLES.length).refine((list) => new Set(list).size === list.length, "must not repeat a role");
 export const createSchema = z.strictObject({
   username: z.string().regex(/^[A-Za-z0-9._@-]{3,64}$/, "3-64 letters, digits or . _ @ -"),
   password,
   roles,
+}).superRefine((body, ctx) => {
+  // A length out of bounds is reported by the field itself.
+  if (typeof body.password !== "string" || [...body.password].length < PASSWORD_MIN_LENGTH || body.password.length > PASSWORD_MAX_LENGTH) return;
+  const problem = passwordProblem(body.password, typeof body.username === "string" ? body.username : "");
+  if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
 });
 export const updateSchema = z.strictObject({ password: password.optional(), roles: roles.optional() })
   .refine((body) => body.password !== undefined || body.roles !== undefined, "give a password or roles to change");
+
+/** The password policy for a user whose name is known only once the user is read (a change, not a creation). */
+function assertPasswordAllowed(password: string, username: string): void {
+  const problem = passwordProblem(password, username);
+  if (problem) throw problems.validation(`Invalid body: password: ${problem}`, [{ path: "password", message: problem }]);
+}
 
 export function publicUser(user: AdminUser): Omit<AdminUser, "passwordHash"> {
   const { passwordHash: _hidden, ...rest } = user;
@@ -65,6 +78,7 @@ export function adminUserRoutes(deps: AppDeps): Router {
   routes.patch("/v1/admin/users/:id", USER_ADMIN, async (req, res) => {
     const id = idParam(req);
     const body = parse(updateSchema, req.body);
+    if (body.password) assertPasswordAllowed(body.password, (await findUser(deps.dataSource.manager, id)).username);
     const passwordHash = body.password ? await hashSecret(body.password) : undefined;
     const user = await auditedChange(deps, req, async (manager) => {
       const existing = await findUser(manager, id);
