@@ -299,6 +299,38 @@ describe("role changes and deletions bite on the next request", () => {
     await gw.http.get("/v1/purposes").auth(user.token, { type: "bearer" }).expect(200);
   });
 
+  it("when a user's password is changed or reset, then every token issued before is refused 401 on the next request, on every gateway process", async () => {
+    const other = await startTestGateway({ database: gw.database, clock: gw.clock });
+    try {
+      const user = await userWith(["crm_admin"]);
+      const username = (await rows("SELECT username FROM admin_users WHERE id = ?", [user.id]))[0]!.username as string;
+      // Both processes have verified the token once, so each holds it in its cache of verified signatures.
+      for (const gateway of [gw, other]) await gateway.http.get("/v1/purposes").auth(user.token, { type: "bearer" }).expect(200);
+
+      const password = `changed ${randomUUID()}`;
+      await gw.http.patch(`/v1/admin/users/${user.id}`).auth(adminToken, { type: "bearer" }).send({ password }).expect(200);
+      for (const gateway of [gw, other]) {
+        const response = await gateway.http.get("/v1/purposes").auth(user.token, { type: "bearer" }).expect(401);
+        expect(await auditOf(response.headers["x-request-id"]!)).toEqual([{ action: "auth.bearer", decision: "deny", reason: "password_changed", status: 401 }]);
+      }
+
+      const fresh = (await other.http.post("/v1/auth/login").send({ username, password }).expect(200)).body.access_token as string;
+      for (const gateway of [gw, other]) await gateway.http.get("/v1/purposes").auth(fresh, { type: "bearer" }).expect(200);
+      await gw.http.patch(`/v1/admin/users/${user.id}`).auth(adminToken, { type: "bearer" }).send({ password: `again ${randomUUID()}` }).expect(200);
+      for (const gateway of [gw, other]) await gateway.http.get("/v1/purposes").auth(fresh, { type: "bearer" }).expect(401);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("when a user changes their own password, then their own earlier token is refused too, and a role change alone revokes nothing", async () => {
+    const user = await userWith(["user_admin"]);
+    await gw.http.patch(`/v1/admin/users/${user.id}`).auth(adminToken, { type: "bearer" }).send({ roles: ["user_admin", "crm_admin"] }).expect(200);
+    await gw.http.get("/v1/admin/dealers").auth(user.token, { type: "bearer" }).expect(200);
+    await gw.http.patch(`/v1/admin/users/${user.id}`).auth(user.token, { type: "bearer" }).send({ password: `mine ${randomUUID()}` }).expect(200);
+    await gw.http.get("/v1/admin/users").auth(user.token, { type: "bearer" }).expect(401);
+  });
+
   it("when a user is deleted, then their token is refused 401 and the refusal is audited", async () => {
     const user = await userWith(["crm_admin", "compliance_auditor"]);
     await gw.http.get("/v1/purposes").auth(user.token, { type: "bearer" }).expect(200);
@@ -391,7 +423,7 @@ async function expectRefused(request: Promise<{ status: number; body: Record<str
 }
 
 describe("admin tokens", () => {
-  const adminClaims = async () => ({ sub: await adminUserId(), aud: "admin-api", scope: "user_admin crm_admin compliance_auditor" });
+  const adminClaims = async () => ({ sub: await adminUserId(), aud: "admin-api", scope: "user_admin crm_admin compliance_auditor", gen: 0 });
 
   it("when a token is forged exactly as the gateway signs them, then it is accepted, so the refusals below test one fault each", async () => {
     await gw.http.get("/v1/purposes").auth(forge(await adminClaims()), { type: "bearer" }).expect(200);
@@ -411,7 +443,13 @@ describe("admin tokens", () => {
   });
 
   it("when a token names a user that does not exist, then 401 user_unknown", async () => {
-    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ sub: randomUUID(), aud: "admin-api", scope: "user_admin" }), { type: "bearer" }), "user_unknown");
+    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ sub: randomUUID(), aud: "admin-api", scope: "user_admin", gen: 0 }), { type: "bearer" }), "user_unknown");
+  });
+
+  it("when a token carries no token generation, or another one than its user's, then 401", async () => {
+    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ ...(await adminClaims()), gen: undefined }), { type: "bearer" }), "token_generation_missing");
+    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ ...(await adminClaims()), gen: "0" }), { type: "bearer" }), "token_generation_missing");
+    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ ...(await adminClaims()), gen: 1 }), { type: "bearer" }), "password_changed");
   });
 
   it("when no token or another scheme is sent, then 401 token_missing", async () => {

@@ -176,7 +176,7 @@ describe("cut-off credentials and dealers, on every dealer endpoint", () => {
 describe("token lifetime", () => {
   const TEN_YEARS = 10 * 365 * 86_400;
   const adminClaims = async () => ({
-    iss: gw.config.JWT_ISSUER, aud: "admin-api", sub: (jwt.decode(await gw.adminToken()) as { sub: string }).sub, scope: "user_admin",
+    iss: gw.config.JWT_ISSUER, aud: "admin-api", sub: (jwt.decode(await gw.adminToken()) as { sub: string }).sub, scope: "user_admin", gen: 0,
     iat: now(), nbf: now(), exp: now() + 300, jti: randomUUID(),
   });
   const adminRead = (token: string) => gw.http.get("/v1/purposes").set("Authorization", `Bearer ${token}`);

@@ -37,9 +37,12 @@ function assertPasswordAllowed(password: string, username: string): void {
   if (problem) throw problems.validation(`Invalid body: password: ${problem}`, [{ path: "password", message: problem }]);
 }
 
-export function publicUser(user: AdminUser): Omit<AdminUser, "passwordHash"> {
-  const { passwordHash: _hidden, ...rest } = user;
-  return rest;
+export type PublicUser = Pick<AdminUser, "id" | "username" | "roles" | "createdAt" | "updatedAt">;
+
+/** What the API shows of a user: never the password hash or the sign-in state. */
+export function publicUser(user: AdminUser): PublicUser {
+  const { id, username, roles, createdAt, updatedAt } = user;
+  return { id, username, roles, createdAt, updatedAt };
 }
 
 /**
@@ -115,7 +118,8 @@ export function adminUserRoutes(deps: AppDeps): Router {
       assertMayChange(adminActor(req), { targetId: id, rolesBefore: existing.roles, rolesAfter: body.roles });
       if (body.roles) await assertUserAdminRemains(manager, id, body.roles.includes("user_admin"));
       const changes = { ...(body.roles ? { roles: body.roles } : {}), ...(passwordHash ? { passwordHash } : {}), updatedAt: deps.clock().toISOString() };
-      await manager.update(AdminUserEntity, { id }, changes);
+      // A new password revokes every token of the user at once; incremented in SQL, so concurrent changes each count.
+      await manager.update(AdminUserEntity, { id }, { ...changes, ...(passwordHash ? { tokenGeneration: () => "token_generation + 1" } : {}) });
       return { ...existing, ...changes };
     }, (updated) => ({ detail: { userId: updated.id, roles: updated.roles, passwordChanged: Boolean(passwordHash) } }));
     res.json(publicUser(user));

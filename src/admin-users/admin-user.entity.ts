@@ -9,6 +9,8 @@ export interface AdminUser {
   username: string;
   passwordHash: string;
   roles: Role[];
+  /** Carried by every admin token as `gen`; a password change advances it, so older tokens are refused. */
+  tokenGeneration: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,6 +26,7 @@ export const AdminUserEntity = new EntitySchema<AdminUser>({
       ...column.str("roles", 255),
       transformer: { to: (roles: Role[]) => roles.join(","), from: (value: string) => (value ? value.split(",") : []) },
     },
+    tokenGeneration: { name: "token_generation", type: "integer", default: 0 },
     createdAt: column.at("created_at"),
     updatedAt: column.at("updated_at"),
   },

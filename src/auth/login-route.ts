@@ -31,7 +31,7 @@ export function loginRoutes(deps: { dataSource: DataSource; audit: AuditLog; key
       await audit.record(auditInput(req, { action: "auth.login", actorType: "admin", actorId: user?.id, decision: "deny", reason: user ? "password_wrong" : "user_unknown", status: 401 }));
       throw problems.unauthorized("Wrong username or password");
     }
-    const token = issueToken(keys, config.JWT_ISSUER, ADMIN_AUDIENCE, { sub: user.id, scope: user.roles.join(" ") }, config.ADMIN_TOKEN_TTL_SECONDS);
+    const token = issueToken(keys, config.JWT_ISSUER, ADMIN_AUDIENCE, { sub: user.id, scope: user.roles.join(" "), gen: user.tokenGeneration }, config.ADMIN_TOKEN_TTL_SECONDS);
     await audit.record(auditInput(req, { action: "auth.login", actorType: "admin", actorId: user.id, decision: "allow", status: 200 }));
     res.setHeader("Cache-Control", "no-store");
     res.json(token);

@@ -43,7 +43,7 @@ export const ADMIN_OPERATIONS: Operation[] = [
   }),
   adminOperation({
     method: "patch", path: "/v1/admin/users/:id", tag: "admin users", roles: USER_ADMIN, summary: "Change an admin user's password or roles",
-    description: `${ROLE_RULE} The password policy applies to a new password. 409 when the change would leave no user holding user_admin. Audited (user.update).`,
+    description: `${ROLE_RULE} The password policy applies to a new password, and a new password revokes every token the user holds at once (they sign in again). 409 when the change would leave no user holding user_admin. Audited (user.update).`,
     body: { schema: updateUserSchema, required: true },
     responses: { 200: { description: "The user", schema: adminUserSchema } }, errors: errors(404, 409),
   }),
