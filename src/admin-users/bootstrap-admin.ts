@@ -14,7 +14,7 @@ export async function bootstrapAdmin(dataSource: DataSource, username: string, p
   if (problem) throw new Error(`GATEWAY_ADMIN_PASSWORD ${problem}: no admin user was created`);
   const at = now.toISOString();
   try {
-    await repository.insert({ id: randomUUID(), username, passwordHash: await hashSecret(password), roles: [...ROLES], tokenGeneration: 0, createdAt: at, updatedAt: at });
+    await repository.insert({ id: randomUUID(), username, passwordHash: await hashSecret(password), roles: [...ROLES], tokenGeneration: 0, failedLogins: 0, lastFailedLoginAt: null, createdAt: at, updatedAt: at });
   } catch (error) {
     // Several gateways starting together on one database: another one created the user first.
     if (isUniqueViolation(error)) return false;
