@@ -70,7 +70,7 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   const realAudit = createAuditLog(options.dataSource, clock, options.auditKey);
   const audit = options.auditDecorator ? options.auditDecorator(realAudit) : realAudit;
   const refusals = refusalLedger(audit, { clock, logger, singly: config.AUDIT_REFUSALS_SINGLY_PER_WINDOW, windowMs: config.AUDIT_REFUSAL_WINDOW_SECONDS * 1000 });
-  const strategies = registerStrategies(options.dataSource, options.keys, config.JWT_ISSUER);
+  const strategies = registerStrategies(options.dataSource, options.keys, config);
   const limits = options.rateLimitStores ?? rateLimitStores({ prefix: config.RATE_LIMIT_REDIS_PREFIX, logger });
   const dealerLimits = inSequence(
     limitRequests({ limit: config.RATE_LIMIT_PER_MINUTE, key: byDealerClient, audit: refusals, action: "dealer.throttle", store: limits.store("dealer"), logger }),

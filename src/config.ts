@@ -25,6 +25,11 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
   TOKEN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** Per admin account, whatever the address: wrong passwords in a row before sign-in backs off. */
+  LOGIN_FAILURES_BEFORE_BACKOFF: z.coerce.number().int().min(1).max(100).default(5),
+  /** The first backoff, doubled by each further wrong password up to LOGIN_BACKOFF_MAX_SECONDS. */
+  LOGIN_BACKOFF_BASE_SECONDS: seconds(30),
+  LOGIN_BACKOFF_MAX_SECONDS: seconds(900),
   /** Dealer lookups per minute per dealer client, on top of RATE_LIMIT_PER_MINUTE: enumeration by email or phone stays impractical. */
   LOOKUP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Requests refused for a missing or invalid bearer token, per client address per minute; past it they get 429. */

@@ -45,13 +45,18 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const timeouts = { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS };
   const dataSource = options.dataSource ?? createDataSource(config.DATABASE_URL, undefined, timeouts);
   if (!dataSource.isInitialized) await dataSource.initialize();
-  if (!options.prepared) await migrateOnStart(dataSource, { migrationDatabaseUrl: config.MIGRATION_DATABASE_URL, timeouts }).catch(async (error: unknown) => {
-    if (!options.dataSource) await dataSource.destroy();
-    throw error;
-  });
   const clock = options.clock ?? (() => new Date());
-  if (!options.prepared && await bootstrapAdmin(dataSource, config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD, clock())) {
-    logger.info({ username: config.GATEWAY_ADMIN_USERNAME }, "created the bootstrap admin user");
+  if (!options.prepared) {
+    try {
+      await migrateOnStart(dataSource, { migrationDatabaseUrl: config.MIGRATION_DATABASE_URL, timeouts });
+      if (await bootstrapAdmin(dataSource, config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD, clock())) {
+        logger.info({ username: config.GATEWAY_ADMIN_USERNAME }, "created the bootstrap admin user");
+      }
+    } catch (error) {
+      // A start-up that fails here (a refused bootstrap password, say) leaves no connection behind.
+      if (!options.dataSource) await dataSource.destroy();
+      throw error;
+    }
   }
   const keys = options.keys ?? loadSigningKeys({
     privateKeyPem: config.JWT_PRIVATE_KEY, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR,

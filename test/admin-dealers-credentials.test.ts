@@ -40,7 +40,7 @@ function requestToken(credential: CredentialBody) {
 function dealerBearerProbe() {
   const app = express();
   app.use(requestContext);
-  const strategies = registerStrategies(gw.dataSource, testKeys(), gw.config.JWT_ISSUER);
+  const strategies = registerStrategies(gw.dataSource, testKeys(), gw.config);
   app.get("/probe", authenticate(strategies, DEALER_STRATEGY, createAuditLog(gw.dataSource, gw.clock.read, gw.gateway.auditKey), (_req, _res, next) => next()), (req, res) => {
     res.json({ actor: req.ctx.actor });
   });

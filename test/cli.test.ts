@@ -66,6 +66,10 @@ describe("dealer-gateway create-admin and create-dealer", () => {
     const bad = await cli(["create-admin", "--username", "x", "--roles", "root", "--password-stdin"], "short");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("password: must be at least 12 characters");
+    const common = await cli(["create-admin", "--username", "ops-common", "--roles", "crm_admin", "--password-stdin"], "Password1234");
+    expect(common.code).toBe(2);
+    expect(common.stderr).toContain("password: is a commonly used password");
+    expect(common.stderr).not.toContain("Password1234");
     const taken = await cli(["create-admin", "--username", "ops-lead", "--roles", "crm_admin", "--password-stdin"], "another-long-password");
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain("That username is taken");

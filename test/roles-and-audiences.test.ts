@@ -136,16 +136,15 @@ describe("the served admin API declares its roles on every route", () => {
 // ---------------------------------------------------------------------------------------------
 // The last user_admin runs first, while the bootstrap admin is still the only one.
 
-describe("the last user_admin", () => {
-  it("when the only user_admin removes their own role, then 409 and the roles are unchanged", async () => {
+describe("own account", () => {
+  it("when any user changes their own roles, the bootstrap admin included, then 403 own_roles, audited, and the roles are unchanged", async () => {
     const id = await adminUserId();
-    const holders = (await rows("SELECT id, roles FROM admin_users")).filter((user) => String(user.roles).split(",").includes("user_admin"));
-    expect(holders.map((user) => user.id)).toEqual([id]);
-
-    const response = await gw.http.patch(`/v1/admin/users/${id}`).auth(adminToken, { type: "bearer" }).send({ roles: ["crm_admin", "compliance_auditor"] }).expect(409);
-    expect(response.body.code).toBe("conflict");
+    for (const roles of [["crm_admin", "compliance_auditor"], ["user_admin", "crm_admin", "compliance_auditor"]]) {
+      const response = await gw.http.patch(`/v1/admin/users/${id}`).auth(adminToken, { type: "bearer" }).send({ roles }).expect(403);
+      expect(response.body).toMatchObject({ code: "forbidden", detail: expect.stringContaining("your own roles") });
+      expect(await auditOf(response.headers["x-request-id"]!)).toEqual([{ action: "user.update", decision: "deny", reason: "own_roles", status: 403 }]);
+    }
     expect(await rows("SELECT roles FROM admin_users WHERE id = ?", [id])).toEqual([{ roles: "user_admin,crm_admin,compliance_auditor" }]);
-    expect(await auditOf(response.headers["x-request-id"]!)).toEqual([]);
   });
 
   it("when the only user_admin deletes their own account, then 409 and the account remains", async () => {
@@ -155,11 +154,69 @@ describe("the last user_admin", () => {
     expect(await rows("SELECT id FROM admin_users WHERE id = ?", [id])).toHaveLength(1);
   });
 
-  it("when another user_admin exists, then a user_admin may give up the role, and the guard is back once one is left", async () => {
+  it("when a user_admin takes user_admin away from another, then that one loses the admin-user routes at once", async () => {
     const second = await userWith(["user_admin"]);
-    await gw.http.patch(`/v1/admin/users/${second.id}`).auth(second.token, { type: "bearer" }).send({ roles: ["crm_admin"] }).expect(200);
+    await gw.http.patch(`/v1/admin/users/${second.id}`).auth(adminToken, { type: "bearer" }).send({ roles: ["crm_admin"] }).expect(200);
     await gw.http.get("/v1/admin/users").auth(second.token, { type: "bearer" }).expect(403);
-    await gw.http.patch(`/v1/admin/users/${await adminUserId()}`).auth(adminToken, { type: "bearer" }).send({ roles: ["crm_admin"] }).expect(409);
+  });
+});
+
+describe("only a holder of a role grants it", () => {
+  let userAdmin: { id: string; token: string };
+  beforeAll(async () => {
+    userAdmin = await userWith(["user_admin"]);
+  });
+  const as = (who: { token: string }) => ({ Authorization: `Bearer ${who.token}` });
+  const denial = async (response: { headers: Record<string, string> }): Promise<Row> => {
+    const [event] = await rows("SELECT action, decision, reason, status, detail FROM audit_events WHERE request_id = ?", [response.headers["x-request-id"]!]);
+    return { ...event, detail: JSON.parse(String(event!.detail)) };
+  };
+
+  it.each([["crm_admin"], ["compliance_auditor"]] as const)("when a user_admin creates a user holding %s, which it lacks, then 403 role_not_held, audited, and no user", async (role) => {
+    const username = `escalated-${randomUUID().slice(0, 8)}`;
+    const response = await gw.http.post("/v1/admin/users").set(as(userAdmin)).send({ username, password: `pw-${randomUUID()}`, roles: ["user_admin", role] }).expect(403);
+    expect(response.body.detail).toContain(role);
+    expect(await denial(response)).toEqual({ action: "user.create", decision: "deny", reason: "role_not_held", status: 403, detail: { roles: [role] } });
+    expect(await rows("SELECT id FROM admin_users WHERE username = ?", [username])).toEqual([]);
+  });
+
+  it("when a user_admin gives itself crm_admin and compliance_auditor, then 403 own_roles and its roles are unchanged", async () => {
+    const response = await gw.http.patch(`/v1/admin/users/${userAdmin.id}`).set(as(userAdmin)).send({ roles: ["user_admin", "crm_admin", "compliance_auditor"] }).expect(403);
+    expect((await denial(response)).reason).toBe("own_roles");
+    expect(await rows("SELECT roles FROM admin_users WHERE id = ?", [userAdmin.id])).toEqual([{ roles: "user_admin" }]);
+    await gw.http.get("/v1/admin/dealers").set(as(userAdmin)).expect(403);
+  });
+
+  it("when a user_admin gives another user_admin a role it lacks, then 403 role_not_held and the roles are unchanged", async () => {
+    const accomplice = await userWith(["user_admin"]);
+    const response = await gw.http.patch(`/v1/admin/users/${accomplice.id}`).set(as(userAdmin)).send({ roles: ["user_admin", "compliance_auditor"] }).expect(403);
+    expect(await denial(response)).toEqual({ action: "user.update", decision: "deny", reason: "role_not_held", status: 403, detail: { userId: accomplice.id, roles: ["compliance_auditor"] } });
+    expect(await rows("SELECT roles FROM admin_users WHERE id = ?", [accomplice.id])).toEqual([{ roles: "user_admin" }]);
+  });
+
+  it("when a user_admin resets the password of an auditor, or deletes one, then 403: it cannot take over or remove a role it lacks", async () => {
+    const username = `auditor-${randomUUID().slice(0, 8)}`;
+    const password = `pw-${randomUUID()}`;
+    const auditor = await gw.http.post("/v1/admin/users").auth(adminToken, { type: "bearer" }).send({ username, password, roles: ["compliance_auditor"] }).expect(201);
+    const reset = await gw.http.patch(`/v1/admin/users/${auditor.body.id}`).set(as(userAdmin)).send({ password: `taken-over-${randomUUID()}` }).expect(403);
+    expect((await denial(reset)).reason).toBe("role_not_held");
+    await gw.http.post("/v1/auth/login").send({ username, password }).expect(200);
+    await gw.http.delete(`/v1/admin/users/${auditor.body.id}`).set(as(userAdmin)).expect(403);
+    expect(await rows("SELECT roles FROM admin_users WHERE id = ?", [auditor.body.id])).toEqual([{ roles: "compliance_auditor" }]);
+  });
+
+  it("when a user_admin manages users within its own roles, then it may: create, change the password, delete", async () => {
+    const created = await gw.http.post("/v1/admin/users").set(as(userAdmin)).send({ username: `peer-${randomUUID().slice(0, 8)}`, password: `pw-${randomUUID()}`, roles: ["user_admin"] }).expect(201);
+    await gw.http.patch(`/v1/admin/users/${created.body.id}`).set(as(userAdmin)).send({ password: `pw-${randomUUID()}` }).expect(200);
+    await gw.http.delete(`/v1/admin/users/${created.body.id}`).set(as(userAdmin)).expect(204);
+  });
+
+  it("when a user holding user_admin and crm_admin grants crm_admin, then yes; compliance_auditor, then no", async () => {
+    const desk = await userWith(["user_admin", "crm_admin"]);
+    const target = await userWith(["user_admin"]);
+    await gw.http.patch(`/v1/admin/users/${target.id}`).set(as(desk)).send({ roles: ["user_admin", "crm_admin"] }).expect(200);
+    await gw.http.patch(`/v1/admin/users/${target.id}`).set(as(desk)).send({ roles: ["crm_admin", "compliance_auditor"] }).expect(403);
+    expect(await rows("SELECT roles FROM admin_users WHERE id = ?", [target.id])).toEqual([{ roles: "user_admin,crm_admin" }]);
   });
 });
 
@@ -244,6 +301,38 @@ describe("role changes and deletions bite on the next request", () => {
     await gw.http.get("/v1/purposes").auth(user.token, { type: "bearer" }).expect(200);
   });
 
+  it("when a user's password is changed or reset, then every token issued before is refused 401 on the next request, on every gateway process", async () => {
+    const other = await startTestGateway({ database: gw.database, clock: gw.clock });
+    try {
+      const user = await userWith(["crm_admin"]);
+      const username = (await rows("SELECT username FROM admin_users WHERE id = ?", [user.id]))[0]!.username as string;
+      // Both processes have verified the token once, so each holds it in its cache of verified signatures.
+      for (const gateway of [gw, other]) await gateway.http.get("/v1/purposes").auth(user.token, { type: "bearer" }).expect(200);
+
+      const password = `changed ${randomUUID()}`;
+      await gw.http.patch(`/v1/admin/users/${user.id}`).auth(adminToken, { type: "bearer" }).send({ password }).expect(200);
+      for (const gateway of [gw, other]) {
+        const response = await gateway.http.get("/v1/purposes").auth(user.token, { type: "bearer" }).expect(401);
+        expect(await auditOf(response.headers["x-request-id"]!)).toEqual([{ action: "auth.bearer", decision: "deny", reason: "password_changed", status: 401 }]);
+      }
+
+      const fresh = (await other.http.post("/v1/auth/login").send({ username, password }).expect(200)).body.access_token as string;
+      for (const gateway of [gw, other]) await gateway.http.get("/v1/purposes").auth(fresh, { type: "bearer" }).expect(200);
+      await gw.http.patch(`/v1/admin/users/${user.id}`).auth(adminToken, { type: "bearer" }).send({ password: `again ${randomUUID()}` }).expect(200);
+      for (const gateway of [gw, other]) await gateway.http.get("/v1/purposes").auth(fresh, { type: "bearer" }).expect(401);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("when a user changes their own password, then their own earlier token is refused too, and a role change alone revokes nothing", async () => {
+    const user = await userWith(["user_admin"]);
+    await gw.http.patch(`/v1/admin/users/${user.id}`).auth(adminToken, { type: "bearer" }).send({ roles: ["user_admin", "crm_admin"] }).expect(200);
+    await gw.http.get("/v1/admin/dealers").auth(user.token, { type: "bearer" }).expect(200);
+    await gw.http.patch(`/v1/admin/users/${user.id}`).auth(user.token, { type: "bearer" }).send({ password: `mine ${randomUUID()}` }).expect(200);
+    await gw.http.get("/v1/admin/users").auth(user.token, { type: "bearer" }).expect(401);
+  });
+
   it("when a user is deleted, then their token is refused 401 and the refusal is audited", async () => {
     const user = await userWith(["crm_admin", "compliance_auditor"]);
     await gw.http.get("/v1/purposes").auth(user.token, { type: "bearer" }).expect(200);
@@ -266,6 +355,8 @@ interface Forgery {
   omit?: string[];
   key?: jwt.Secret;
   algorithm?: jwt.Algorithm;
+  /** Keeps jsonwebtoken from adding an iat of its own. */
+  noTimestamp?: boolean;
 }
 
 /** Signs a token the way the gateway does, then applies the forgery; the test keys are the gateway's own. */
@@ -276,7 +367,7 @@ function forge(base: Record<string, unknown>, forgery: Forgery = {}): string {
   const algorithm = forgery.algorithm ?? "ES256";
   const header = { alg: algorithm, typ: "at+jwt", kid: keys.kid, ...forgery.header };
   for (const name of Object.keys(header)) if (header[name as keyof typeof header] === undefined) delete header[name as keyof typeof header];
-  return jwt.sign(claims, forgery.key ?? keys.privateKey, { algorithm, header: header as jwt.JwtHeader });
+  return jwt.sign(claims, forgery.key ?? keys.privateKey, { algorithm, header: header as jwt.JwtHeader, noTimestamp: forgery.noTimestamp ?? false });
 }
 
 function unsigned(base: Record<string, unknown>): string {
@@ -317,6 +408,8 @@ function forgeries(base: Record<string, unknown>, wrongAudience: string): [strin
     ["expired", () => forge(base, { claims: { iat: nowSeconds() - 600, nbf: nowSeconds() - 600, exp: nowSeconds() - 60 } }), "token_expired"],
     ["without an expiry", () => forge(base, { omit: ["exp"] }), "token_expiry_missing"],
     ["issued more than a day ago", () => forge(base, { claims: { iat: nowSeconds() - 2 * 86_400 } }), "token_expired"],
+    ["valid for ten years", () => forge(base, { claims: { exp: nowSeconds() + 10 * 365 * 86_400 } }), "token_lifetime_too_long"],
+    ["without an issue time", () => forge(base, { omit: ["iat"], noTimestamp: true }), "token_issued_at_missing"],
     ["not valid yet", () => forge(base, { claims: { nbf: nowSeconds() + 600 } }), "token_not_yet_valid"],
     ["that is no JWT at all", () => "not-a-jwt", "token_malformed"],
   ];
@@ -332,7 +425,7 @@ async function expectRefused(request: Promise<{ status: number; body: Record<str
 }
 
 describe("admin tokens", () => {
-  const adminClaims = async () => ({ sub: await adminUserId(), aud: "admin-api", scope: "user_admin crm_admin compliance_auditor" });
+  const adminClaims = async () => ({ sub: await adminUserId(), aud: "admin-api", scope: "user_admin crm_admin compliance_auditor", gen: 0 });
 
   it("when a token is forged exactly as the gateway signs them, then it is accepted, so the refusals below test one fault each", async () => {
     await gw.http.get("/v1/purposes").auth(forge(await adminClaims()), { type: "bearer" }).expect(200);
@@ -352,7 +445,13 @@ describe("admin tokens", () => {
   });
 
   it("when a token names a user that does not exist, then 401 user_unknown", async () => {
-    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ sub: randomUUID(), aud: "admin-api", scope: "user_admin" }), { type: "bearer" }), "user_unknown");
+    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ sub: randomUUID(), aud: "admin-api", scope: "user_admin", gen: 0 }), { type: "bearer" }), "user_unknown");
+  });
+
+  it("when a token carries no token generation, or another one than its user's, then 401", async () => {
+    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ ...(await adminClaims()), gen: undefined }), { type: "bearer" }), "token_generation_missing");
+    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ ...(await adminClaims()), gen: "0" }), { type: "bearer" }), "token_generation_missing");
+    await expectRefused(gw.http.get("/v1/purposes").auth(forge({ ...(await adminClaims()), gen: 1 }), { type: "bearer" }), "password_changed");
   });
 
   it("when no token or another scheme is sent, then 401 token_missing", async () => {

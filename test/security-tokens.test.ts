@@ -32,7 +32,8 @@ const claims = () => ({
 
 /** Signs with the gateway's own key under any header, so only the header is at fault. */
 function signedWithHeader(header: Record<string, unknown>, payload: Record<string, unknown> = claims()): string {
-  return jwt.sign(payload, testKeys().privateKey, { algorithm: "ES256", header: { alg: "ES256", typ: "at+jwt", kid: testKeys().kid, ...header } as jwt.JwtHeader });
+  // jsonwebtoken would otherwise add an iat of its own to a payload without one.
+  return jwt.sign(payload, testKeys().privateKey, { algorithm: "ES256", noTimestamp: !("iat" in payload), header: { alg: "ES256", typ: "at+jwt", kid: testKeys().kid, ...header } as jwt.JwtHeader });
 }
 
 /** A token whose header says `alg` but which is signed however `sign` likes. */
@@ -169,5 +170,46 @@ describe("cut-off credentials and dealers, on every dealer endpoint", () => {
     expect(bodies.size).toBe(1);
     const acks = await gw.dataSource.query("SELECT * FROM dealer_event_acks WHERE dealer_id = ?", [own.dealer.id]);
     expect(acks).toEqual([]);
+  });
+});
+
+describe("token lifetime", () => {
+  const TEN_YEARS = 10 * 365 * 86_400;
+  const adminClaims = async () => ({
+    iss: gw.config.JWT_ISSUER, aud: "admin-api", sub: (jwt.decode(await gw.adminToken()) as { sub: string }).sub, scope: "user_admin", gen: 0,
+    iat: now(), nbf: now(), exp: now() + 300, jti: randomUUID(),
+  });
+  const adminRead = (token: string) => gw.http.get("/v1/purposes").set("Authorization", `Bearer ${token}`);
+
+  it("when a dealer token lives exactly DEALER_TOKEN_TTL_SECONDS, then it is accepted, so the refusals below test the lifetime alone", async () => {
+    await read(`Bearer ${signedWithHeader({}, { ...claims(), exp: now() + gw.config.DEALER_TOKEN_TTL_SECONDS })}`).expect(200);
+  });
+
+  it.each([
+    ["ten years", () => TEN_YEARS],
+    ["one second more than DEALER_TOKEN_TTL_SECONDS", () => gw.config.DEALER_TOKEN_TTL_SECONDS + 1],
+  ])("when a dealer token signed with the gateway's key lives %s, then 401 token_lifetime_too_long", async (_name, lifetime) => {
+    await expectRefused(await read(`Bearer ${signedWithHeader({}, { ...claims(), exp: now() + lifetime() })}`), ["token_lifetime_too_long"]);
+  });
+
+  it("when a dealer token signed with the gateway's key has no iat, then 401 token_issued_at_missing", async () => {
+    const { iat: _dropped, ...withoutIat } = claims();
+    await expectRefused(await read(`Bearer ${signedWithHeader({}, withoutIat)}`), ["token_issued_at_missing"]);
+  });
+
+  it("when an admin token lives longer than ADMIN_TOKEN_TTL_SECONDS, then 401 token_lifetime_too_long, and within it, 200", async () => {
+    const ttl = gw.config.ADMIN_TOKEN_TTL_SECONDS;
+    await adminRead(signedWithHeader({}, { ...(await adminClaims()), exp: now() + ttl })).expect(200);
+    for (const lifetime of [ttl + 1, TEN_YEARS]) {
+      const response = await adminRead(signedWithHeader({}, { ...(await adminClaims()), exp: now() + lifetime }));
+      expect(response.status).toBe(401);
+      expect((await auditOf(gw, response as never))[0]).toMatchObject({ action: "auth.bearer", decision: "deny", reason: "token_lifetime_too_long" });
+    }
+  });
+
+  it("when the same long-lived token comes again, then it is refused again: no cache lets it through", async () => {
+    const token = signedWithHeader({}, { ...claims(), exp: now() + TEN_YEARS });
+    await expectRefused(await read(`Bearer ${token}`), ["token_lifetime_too_long"]);
+    await expectRefused(await read(`Bearer ${token}`), ["token_lifetime_too_long"]);
   });
 });

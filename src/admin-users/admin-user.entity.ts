@@ -9,6 +9,11 @@ export interface AdminUser {
   username: string;
   passwordHash: string;
   roles: Role[];
+  /** Carried by every admin token as `gen`; a password change advances it, so older tokens are refused. */
+  tokenGeneration: number;
+  /** Wrong passwords in a row, and when the last came: the per-account sign-in backoff (`sign-in-backoff.ts`). */
+  failedLogins: number;
+  lastFailedLoginAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,6 +29,9 @@ export const AdminUserEntity = new EntitySchema<AdminUser>({
       ...column.str("roles", 255),
       transformer: { to: (roles: Role[]) => roles.join(","), from: (value: string) => (value ? value.split(",") : []) },
     },
+    tokenGeneration: { name: "token_generation", type: "integer", default: 0 },
+    failedLogins: { name: "failed_logins", type: "integer", default: 0 },
+    lastFailedLoginAt: column.at("last_failed_login_at", true),
     createdAt: column.at("created_at"),
     updatedAt: column.at("updated_at"),
   },

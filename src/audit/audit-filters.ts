@@ -1,10 +1,8 @@
 import { z } from "zod";
+import { instant } from "../http/dates";
 import { parse } from "../http/validate";
 
 const uuid = z.uuid("must be a UUID").transform((value) => value.toLowerCase());
-/** Any ISO-8601 date-time with a zone; normalised to the stored fixed-width UTC form so strings compare as times. */
-const dateTime = z.iso.datetime({ offset: true, error: "must be an ISO-8601 date-time with a time zone, e.g. 2026-06-01T10:00:00Z" })
-  .transform((value) => new Date(value).toISOString());
 /** `limit` as it arrives in a query string: digits only, 1 to `max`. */
 export const pageLimit = (max: number, fallback: number) =>
   z.string().regex(/^\d{1,6}$/, "must be a whole number").transform(Number)
@@ -17,8 +15,9 @@ const filterFields = {
   purpose: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a purpose id").optional(),
   action: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, "must be an action name such as customer.read").optional(),
   decision: z.enum(["allow", "deny"]).optional(),
-  from: dateTime.optional(),
-  to: dateTime.optional(),
+  // Normalised to the stored fixed-width UTC form, so strings compare as times.
+  from: instant.optional(),
+  to: instant.optional(),
 };
 
 const fromBeforeTo = (query: { from?: string; to?: string }) => !query.from || !query.to || query.from < query.to;

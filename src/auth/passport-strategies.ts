@@ -3,6 +3,7 @@ import jwt from "jsonwebtoken";
 import passport from "passport";
 import { ExtractJwt, Strategy as JwtStrategy, type SecretOrKeyProvider } from "passport-jwt";
 import type { DataSource } from "typeorm";
+import type { Config } from "../config";
 import type { Actor } from "../http/request-context";
 import { loadAdminActor } from "../admin-users/admin-user-queries";
 import { dealerTokenActor, loadDealerActor } from "../dealers/dealer-queries";
@@ -31,12 +32,15 @@ function keyProvider(keys: SigningKeys): SecretOrKeyProvider {
 }
 
 /**
- * Checks jsonwebtoken leaves open: it accepts a token without `exp`, and one whose `aud` is a list
- * merely containing ours, which would make a single token good for both APIs.
+ * Checks jsonwebtoken leaves open: it accepts a token without `exp`, one whose `aud` is a list merely
+ * containing ours, which would make a single token good for both APIs, and one that lives longer than
+ * this gateway issues them for (a signing bug or a leaked key must not yield a ten-year token).
  */
-function claimsRefusal(claims: TokenClaims, audience: Audience): TokenRefused | undefined {
+function claimsRefusal(claims: TokenClaims, audience: Audience, maxLifetimeSeconds: number): TokenRefused | undefined {
   if (claims.aud !== audience) return new TokenRefused("token_audience_wrong");
   if (typeof claims.exp !== "number") return new TokenRefused("token_expiry_missing");
+  if (typeof claims.iat !== "number") return new TokenRefused("token_issued_at_missing");
+  if (claims.exp - claims.iat > maxLifetimeSeconds) return new TokenRefused("token_lifetime_too_long");
   return undefined;
 }
 
@@ -73,9 +77,17 @@ class CachingJwtStrategy extends JwtStrategy {
   }
 }
 
-function strategy(keys: SigningKeys, issuer: string, audience: Audience, load: (claims: TokenClaims) => Promise<Actor>): JwtStrategy {
+interface TokenRules {
+  issuer: string;
+  audience: Audience;
+  /** The longest `exp - iat` accepted: the TTL this gateway issues the audience's tokens with. */
+  maxLifetimeSeconds: number;
+}
+
+function strategy(keys: SigningKeys, rules: TokenRules, load: (claims: TokenClaims) => Promise<Actor>): JwtStrategy {
+  const { issuer, audience } = rules;
   const checkClaims = (claims: TokenClaims, done: Done) => {
-    const refusal = claimsRefusal(claims, audience);
+    const refusal = claimsRefusal(claims, audience, rules.maxLifetimeSeconds);
     if (refusal) return done(null, false, refusal);
     load(claims).then(
       (actor) => done(null, actor),
@@ -102,10 +114,16 @@ function strategy(keys: SigningKeys, issuer: string, audience: Audience, load: (
  * suspension bites on the very next request on every gateway process: in the strategy, or, with
  * DEALER_TOKEN_STRATEGY, in the route's own access-input query.
  */
-export function registerStrategies(dataSource: DataSource, keys: SigningKeys, issuer: string): passport.PassportStatic {
+export function registerStrategies(
+  dataSource: DataSource,
+  keys: SigningKeys,
+  config: Pick<Config, "JWT_ISSUER" | "DEALER_TOKEN_TTL_SECONDS" | "ADMIN_TOKEN_TTL_SECONDS">,
+): passport.PassportStatic {
+  const dealer: TokenRules = { issuer: config.JWT_ISSUER, audience: DEALER_AUDIENCE, maxLifetimeSeconds: config.DEALER_TOKEN_TTL_SECONDS };
+  const admin: TokenRules = { issuer: config.JWT_ISSUER, audience: ADMIN_AUDIENCE, maxLifetimeSeconds: config.ADMIN_TOKEN_TTL_SECONDS };
   const instance = new passport.Passport();
-  instance.use(DEALER_STRATEGY, strategy(keys, issuer, DEALER_AUDIENCE, (claims) => loadDealerActor(dataSource, claims)));
-  instance.use(DEALER_TOKEN_STRATEGY, strategy(keys, issuer, DEALER_AUDIENCE, async (claims) => dealerTokenActor(claims)));
-  instance.use(ADMIN_STRATEGY, strategy(keys, issuer, ADMIN_AUDIENCE, (claims) => loadAdminActor(dataSource, claims)));
+  instance.use(DEALER_STRATEGY, strategy(keys, dealer, (claims) => loadDealerActor(dataSource, claims)));
+  instance.use(DEALER_TOKEN_STRATEGY, strategy(keys, dealer, async (claims) => dealerTokenActor(claims)));
+  instance.use(ADMIN_STRATEGY, strategy(keys, admin, (claims) => loadAdminActor(dataSource, claims)));
   return instance as unknown as passport.PassportStatic;
 }

@@ -21,13 +21,15 @@ export interface TokenClaims extends JwtPayload {
   scope: string;
   /** The dealer a dealer token acts for. */
   dealer_id?: string;
+  /** An admin token: its user's token generation when issued (`AdminUser.tokenGeneration`). */
+  gen?: number;
 }
 
 export function issueToken(
   keys: SigningKeys,
   issuer: string,
   audience: Audience,
-  claims: { sub: string; scope: string; dealer_id?: string },
+  claims: { sub: string; scope: string; dealer_id?: string; gen?: number },
   ttlSeconds: number,
 ): IssuedToken {
   const accessToken = jwt.sign(claims, keys.privateKey, {

@@ -8,6 +8,7 @@ import { securedRouter } from "../auth/secured-router";
 import { idParam } from "../http/params";
 import { problems } from "../http/problem";
 import { adminActor } from "../http/request-context";
+import { instant } from "../http/dates";
 import { parse } from "../http/validate";
 import { listPurposes } from "../purposes/purpose-queries";
 import { CONSENT_CHANNELS } from "./consent.entity";
@@ -23,7 +24,7 @@ export const recordSchema = z.strictObject({
   channel: z.enum(CONSENT_CHANNELS),
   evidenceRef: z.string().trim().min(1).max(255),
   policyVersion: z.string().trim().min(1).max(64),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  expiresAt: instant.nullable().optional(),
 });
 
 export const withdrawSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { recordDate, recordDateTime } from "../http/dates";
 
-const isoDate = z.iso.date();
 const shortText = (max = 200) => z.string().trim().min(1).max(max);
 /** E.164: a plus sign and up to 15 digits. Input may carry spaces, dots, dashes or parentheses. */
 export function normalisePhone(raw: string): string | null {
@@ -30,20 +30,20 @@ export const customerDataSchema = z.strictObject({
     line1: shortText(), line2: shortText().optional(), postalCode: shortText(20), city: shortText(100),
     country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code"),
   }).optional(),
-  birthDate: isoDate.optional(),
+  birthDate: recordDate.optional(),
   preferredLanguage: languageTag.optional(),
   preferredBoutique: shortText().optional(),
   interests: z.array(shortText(100)).max(50).optional(),
   marketingPreferences: z.strictObject({ email: z.boolean(), phone: z.boolean(), post: z.boolean(), sms: z.boolean() }).optional(),
   purchases: z.array(z.strictObject({
-    id: shortText(64), date: isoDate, productRef: shortText(64), serialNumber: shortText(64).optional(), soldBy: shortText(64),
+    id: shortText(64), date: recordDate, productRef: shortText(64), serialNumber: shortText(64).optional(), soldBy: shortText(64),
     amount: z.number().nonnegative().max(1e9).optional(), currency: currency.optional(),
   })).max(100).optional(),
   warranties: z.array(z.strictObject({
-    serialNumber: shortText(64), productRef: shortText(64), startsOn: isoDate, endsOn: isoDate, extended: z.boolean(),
+    serialNumber: shortText(64), productRef: shortText(64), startsOn: recordDate, endsOn: recordDate, extended: z.boolean(),
   })).max(100).optional(),
   serviceOrders: z.array(z.strictObject({
-    id: shortText(64), productRef: shortText(64), status: shortText(32), openedAt: z.iso.datetime({ offset: true }),
+    id: shortText(64), productRef: shortText(64), status: shortText(32), openedAt: recordDateTime,
   })).max(100).optional(),
 });
 

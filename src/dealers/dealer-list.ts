@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { decodeCursor, encodeCursor } from "../http/cursor";
+import { instant } from "../http/dates";
 import { DealerEntity, type Dealer, type DealerStatus } from "./dealer.entity";
 
 export interface DealerListQuery {
@@ -16,7 +17,7 @@ interface Position {
 }
 
 /** The creation time and id of the last dealer on the previous page. */
-const position = z.tuple([z.iso.datetime(), z.uuid()]);
+const position = z.tuple([instant, z.uuid()]);
 const positionOf = ([createdAt, id]: [string, string]): Position => ({ createdAt, id });
 
 /** Dealers in creation order, keyset-paged so a page stays stable while dealers are added. */

@@ -66,7 +66,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const config = loadConfig({
     DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", DATA_DIR: dataDir,
     GATEWAY_ADMIN_PASSWORD: ADMIN_PASSWORD, AUDIT_SIGNING_KEY: testAuditKeyPem(), RATE_LIMIT_PER_MINUTE: "100000", LOGIN_RATE_LIMIT_PER_MINUTE: "100000", TOKEN_RATE_LIMIT_PER_MINUTE: "100000", LOOKUP_RATE_LIMIT_PER_MINUTE: "100000",
-    AUTH_FAILURE_RATE_LIMIT_PER_MINUTE: "100000", AUDIT_REFUSALS_SINGLY_PER_WINDOW: "100000", ...options.env,
+    AUTH_FAILURE_RATE_LIMIT_PER_MINUTE: "100000", AUDIT_REFUSALS_SINGLY_PER_WINDOW: "100000",
+    // The test clock stands still unless a test moves it, so a backoff would never end: tests of it set their own.
+    LOGIN_FAILURES_BEFORE_BACKOFF: "100", ...options.env,
   });
   const clock = options.clock ?? new TestClock();
   const gateway = await startGateway(config, { keys: testKeys(), clock: clock.read, logger: options.logger ?? createLogger("silent"), auditDecorator: options.audit });

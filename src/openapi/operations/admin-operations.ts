@@ -8,6 +8,7 @@ import { adminOperation, errors, type Operation } from "../operation";
 import { adminUserSchema, createdCredentialSchema, credentialSchema, dealerSchema, grantSchema, list, page, purposeSchema } from "../response-schemas";
 
 const USER_ADMIN: Role[] = ["user_admin"];
+const ROLE_RULE = "Only a holder of a role may grant it: you may create, change or delete a user only when you hold every role that user has and is to have, and nobody changes their own roles (403 forbidden otherwise, audited as a denial with reason role_not_held or own_roles). The bootstrap admin holds all three roles and creates the first users.";
 const CRM_ADMIN: Role[] = ["crm_admin"];
 
 /**
@@ -27,7 +28,7 @@ const STATUS_CHANGE = (verb: "suspend" | "reinstate", effect: string): Operation
 export const ADMIN_OPERATIONS: Operation[] = [
   adminOperation({
     method: "post", path: "/v1/admin/users", tag: "admin users", roles: USER_ADMIN, summary: "Create an admin user",
-    description: "Passwords are stored with scrypt. Audited (user.create).",
+    description: `${ROLE_RULE} The password policy (NIST SP 800-63B) applies; passwords are stored with scrypt. Audited (user.create).`,
     body: { schema: createUserSchema, required: true },
     responses: { 201: { description: "The user, without the password", schema: adminUserSchema, headers: ["Location"] } },
     errors: errors(409),
@@ -42,13 +43,13 @@ export const ADMIN_OPERATIONS: Operation[] = [
   }),
   adminOperation({
     method: "patch", path: "/v1/admin/users/:id", tag: "admin users", roles: USER_ADMIN, summary: "Change an admin user's password or roles",
-    description: "409 when the change would leave no user holding user_admin. Audited (user.update).",
+    description: `${ROLE_RULE} The password policy applies to a new password, and a new password revokes every token the user holds at once (they sign in again). 409 when the change would leave no user holding user_admin. Audited (user.update).`,
     body: { schema: updateUserSchema, required: true },
     responses: { 200: { description: "The user", schema: adminUserSchema } }, errors: errors(404, 409),
   }),
   adminOperation({
     method: "delete", path: "/v1/admin/users/:id", tag: "admin users", roles: USER_ADMIN, summary: "Delete an admin user",
-    description: "409 for your own account or the last user_admin. Audited (user.delete).",
+    description: `${ROLE_RULE} 409 for your own account or the last user_admin. Audited (user.delete).`,
     responses: { 204: { description: "Deleted" } }, errors: errors(404, 409),
   }),
   adminOperation({

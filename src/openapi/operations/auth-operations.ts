@@ -33,7 +33,7 @@ export const AUTH_OPERATIONS: Operation[] = [
   publicOperation({
     method: "post", path: "/v1/auth/login", tag: "authentication",
     summary: "Sign in as an admin user",
-    description: "Exchanges username and password for an admin-api token whose scope lists the user's roles. Limited per client address; audited (auth.login).",
+    description: "Exchanges username and password for an admin-api token whose scope lists the user's roles. Limited per client address, and per account: after a few wrong passwords in a row the account backs off (LOGIN_BACKOFF_* settings), answering the same 401 until the wait is over. Audited (auth.login).",
     body: { schema: loginSchema, required: true },
     responses: { 200: { description: "The access token", schema: tokenSchema, headers: ["Cache-Control", "RateLimit", "RateLimit-Policy"] } },
     errors: errors(401, 429, 503),
