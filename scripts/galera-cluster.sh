@@ -194,6 +194,8 @@ cmd_start() {
   command -v rsync >/dev/null || fail "rsync is missing (rsync SST needs it)"
   ensure_haproxy
   mkdir -p "$DIR"
+  # The nodes run as $RUN_AS, which must reach their folders inside $DIR (mktemp -d makes it 0700).
+  chmod a+rx "$DIR"
   if [[ ! -d "$(node_dir 1)/data/mysql" ]]; then
     write_node_config 1
     mariadb-install-db --defaults-file="$(node_dir 1)/my.cnf" --auth-root-authentication-method=normal \
