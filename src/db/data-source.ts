@@ -75,8 +75,31 @@ export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, po
 export function createDataSource(databaseUrl?: string, poolSize?: number, timeouts?: DatabaseTimeouts): DataSource {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl, poolSize, timeouts));
   if (isMysql(dataSource)) readCausallyOnGalera(dataSource);
-  else serializeTransactions(dataSource);
+  else {
+    serializeTransactions(dataSource);
+    beginImmediately(dataSource);
+  }
   return dataSource;
+}
+
+const immediate = new WeakSet<object>();
+
+/**
+ * A deferred SQLite transaction that reads and then writes cannot take the write lock while another
+ * process (a second worker, the CLI) has written since its read: it fails at once with
+ * SQLITE_BUSY_SNAPSHOT, whatever busy_timeout says. Transactions take the write lock as they begin
+ * instead, and wait their turn for up to busy_timeout.
+ */
+function beginImmediately(dataSource: DataSource): void {
+  const create = dataSource.driver.createQueryRunner.bind(dataSource.driver);
+  dataSource.driver.createQueryRunner = ((mode) => {
+    const runner = create(mode);
+    if (immediate.has(runner)) return runner;
+    immediate.add(runner);
+    const query = runner.query.bind(runner) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
+    runner.query = ((sql: string, ...rest: unknown[]) => query(sql === "BEGIN TRANSACTION" ? "BEGIN IMMEDIATE TRANSACTION" : sql, ...rest)) as typeof runner.query;
+    return runner;
+  }) as typeof dataSource.driver.createQueryRunner;
 }
 
 /**
