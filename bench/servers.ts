@@ -34,11 +34,12 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: numbe
 }
 
 /** Starts a TypeScript entry point with node (no wrapper process, so the pid is the server's own) and waits for it to answer. */
-export async function startServer(options: { script: string; env: Record<string, string>; readyPath: string; nodeArgs?: string[]; name: string }): Promise<ServerProcess> {
+export async function startServer(options: { script: string; env: Record<string, string>; readyPath: string; nodeArgs?: string[]; name: string; cwd?: string }): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script], {
     env: { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1" },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
