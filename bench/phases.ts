@@ -23,7 +23,6 @@ export function gatewayEnv(config: BenchConfig, dataDir: string, databaseUrl = c
   };
 }
 
-const databasePid = databaseServerPid();
 const msPerRequest = (cpu: number, requests: number) => Math.round((cpu * 1000 * 100) / Math.max(1, requests)) / 100;
 
 /**
@@ -31,7 +30,8 @@ const msPerRequest = (cpu: number, requests: number) => Math.round((cpu * 1000 *
  * also counts whatever else used the database meanwhile): on a machine where all of them share two
  * cores, these say where the time goes.
  */
-export async function measuredLoad(server: ServerProcess, spec: LoadSpec): Promise<PhaseResult> {
+export async function measuredLoad(server: ServerProcess, spec: LoadSpec, databaseUrl: string): Promise<PhaseResult> {
+  const databasePid = databaseServerPid(Number(new URL(databaseUrl).port || 3306));
   const before = { server: cpuSeconds(server.pid), database: databasePid ? cpuSeconds(databasePid) : 0 };
   const result = await runLoad(spec);
   const serverCpu = cpuSeconds(server.pid) - before.server;
@@ -57,5 +57,5 @@ export async function warmAndMeasureReads(
   await runLoad(readLoad(config, server.url, token, ids, WARM_UP_SECONDS));
   await pause(1000);
   await ready();
-  return measuredLoad(server, readLoad(config, server.url, token, ids));
+  return measuredLoad(server, readLoad(config, server.url, token, ids), config.databaseUrl);
 }

@@ -76,7 +76,7 @@ async function baselinePhase(config: BenchConfig, dataset: BenchDataset): Promis
 async function integrationPhase(config: BenchConfig, gateway: ServerProcess, dataset: BenchDataset) {
   const token = await dealerToken(gateway.url, dataset.clientId, dataset.clientSecret);
   log(`integration: ${config.connections} connections for ${config.seconds} s with integration held off, then the backlog integrated`);
-  const { writes, ...integration } = await measureIntegration(config.databaseUrl, () => measuredLoad(gateway, readLoad(config, gateway.url, token, dataset.readableCustomerIds)));
+  const { writes, ...integration } = await measureIntegration(config.databaseUrl, () => measuredLoad(gateway, readLoad(config, gateway.url, token, dataset.readableCustomerIds), config.databaseUrl));
   return { ...integration, readPathWhileHeld: writes };
 }
 
@@ -86,7 +86,7 @@ async function lookupPhase(config: BenchConfig, gateway: ServerProcess, dataset:
   return measuredLoad(gateway, {
     url: gateway.url, seconds: config.seconds, connections: config.connections, method: "POST", path: "/v1/customers/lookup?purpose=service_delivery",
     body: '{"email":"{value}"}', values: dataset.readableEmails, headers: { authorization: `Bearer ${token}` },
-  });
+  }, config.databaseUrl);
 }
 
 /**
