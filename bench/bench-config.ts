@@ -14,6 +14,11 @@ export interface BenchConfig {
   /** Server processes on EACH side: gateway workers and baseline workers alike. */
   workers: number;
   complianceQueries: number;
+  /** Inclusion proofs asked for, one at a time, of random integrated events. */
+  proofRequests: number;
+  /** Another checkout (an earlier commit) whose read path is measured against this one's, alternating; unset: none. */
+  compareWith?: string;
+  compareRounds: number;
   databaseUrl: string;
   resultsFile: string;
 }
@@ -39,6 +44,9 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     reseed: env.BENCH_RESEED === "1",
     workers: Math.min(positive(env, "BENCH_WORKERS", os.availableParallelism()), 16),
     complianceQueries: Math.min(positive(env, "BENCH_COMPLIANCE_QUERIES", 200), 5000),
+    proofRequests: Math.min(positive(env, "BENCH_PROOF_REQUESTS", 1000), 10_000),
+    ...(env.BENCH_COMPARE_WITH ? { compareWith: env.BENCH_COMPARE_WITH } : {}),
+    compareRounds: Math.min(positive(env, "BENCH_COMPARE_ROUNDS", 3), 10),
     databaseUrl,
     resultsFile: path.resolve(env.BENCH_RESULTS_FILE || "bench/results/latest.json"),
   };

@@ -11,6 +11,7 @@ export interface QueryTimings {
   queries: number;
   p50Ms: number;
   p95Ms: number;
+  p99Ms: number;
   maxMs: number;
   errors: number;
 }
@@ -31,7 +32,7 @@ export async function timeQueries(url: string, token: string, paths: string[]): 
     timings.push(performance.now() - started);
   }
   timings.sort((a, b) => a - b);
-  return { queries: paths.length, p50Ms: round(percentile(timings, 50)), p95Ms: round(percentile(timings, 95)), maxMs: round(timings.at(-1) ?? 0), errors };
+  return { queries: paths.length, p50Ms: round(percentile(timings, 50)), p95Ms: round(percentile(timings, 95)), p99Ms: round(percentile(timings, 99)), maxMs: round(timings.at(-1) ?? 0), errors };
 }
 
 export interface ExportMeasurement {
@@ -77,6 +78,7 @@ export interface VerifyMeasurement {
   timedOut: boolean;
 }
 
+/** One GET /v1/audit/verify, timed from request to last byte. */
 export async function measureVerify(url: string, token: string): Promise<VerifyMeasurement> {
   const started = performance.now();
   try {

@@ -1,5 +1,7 @@
+import type { IntegrationLag, IntegrationMeasurement } from "./audit-tree";
 import type { ExportMeasurement, QueryTimings, VerifyMeasurement } from "./compliance";
 import type { LoadResult } from "./load";
+import type { ReadPathComparison } from "./read-path-comparison";
 
 export type PhaseResult = LoadResult & { serverCpuMsPerRequest: number; databaseCpuMsPerRequest?: number };
 
@@ -21,8 +23,19 @@ export interface BenchResults {
     byCustomer: QueryTimings;
     byDealer: QueryTimings;
     export: { oneDealer: ExportMeasurement; everything: ExportMeasurement };
-    verify: VerifyMeasurement;
+    /** One gateway process: its first call (everything) and its next one (what was added since). */
+    verify: { full: VerifyMeasurement; incremental: VerifyMeasurement & { eventsSinceFirst: number } };
+    /** GET /v1/audit/events/{id}/proof for random integrated events, one at a time. */
+    proofs: QueryTimings;
   };
+  auditTree: {
+    /** The write batches of a read-path load run with integration held off, then integrated. */
+    integration: Omit<IntegrationMeasurement<unknown>, "writes"> & { readPathWhileHeld: PhaseResult };
+    integrationUnderReadLoad: IntegrationLag;
+    /** Only when the dataset was seeded in this run. */
+    seedIntegration?: { events: number; seconds: number; eventsPerSecond: number };
+  };
+  readPathComparison?: ReadPathComparison;
   targets?: Record<string, { target: string; measured: string; met: boolean }>;
 }
 
@@ -30,6 +43,9 @@ export interface BenchResults {
 export function judgeTargets(r: BenchResults): NonNullable<BenchResults["targets"]> {
   const exports = r.compliance.export;
   const growthMb = Math.max(exports.oneDealer.rss.growthMb, exports.everything.rss.growthMb);
+  const { full, incremental } = r.compliance.verify;
+  const lag = r.auditTree.integrationUnderReadLoad;
+  const comparison = r.readPathComparison;
   return {
     throughput: { target: "gateway req/s >= 0.75 x baseline", measured: `${r.ratio}`, met: r.ratio >= 0.75 },
     p99: { target: "gateway p99 <= 1.5 x baseline", measured: `${r.p99Ratio}`, met: r.p99Ratio <= 1.5 },
@@ -47,24 +63,68 @@ export function judgeTargets(r: BenchResults): NonNullable<BenchResults["targets
     },
     complianceByCustomer: { target: "p95 < 50 ms", measured: `${r.compliance.byCustomer.p95Ms} ms`, met: r.compliance.byCustomer.p95Ms < 50 && r.compliance.byCustomer.errors === 0 },
     complianceByDealer: { target: "p95 < 50 ms", measured: `${r.compliance.byDealer.p95Ms} ms`, met: r.compliance.byDealer.p95Ms < 50 && r.compliance.byDealer.errors === 0 },
+    verify: {
+      target: `GET /v1/audit/verify ok, in < 1 s after a process's first call (at ${incremental.checked} events)`,
+      measured: `${incremental.seconds} s (first call ${full.seconds} s), ok: ${full.ok && incremental.ok}`,
+      met: full.ok && incremental.ok && !incremental.timedOut && incremental.seconds < 1,
+    },
+    integrationCadence: {
+      target: "a checkpoint at least once a second under load", measured: `latest checkpoint at most ${lag.maxCheckpointAgeMs} ms old`, met: lag.maxCheckpointAgeMs < 1000,
+    },
+    proofs: { target: "inclusion proofs answered", measured: `${r.compliance.proofs.errors} errors in ${r.compliance.proofs.queries}`, met: r.compliance.proofs.errors === 0 && r.compliance.proofs.queries > 0 },
+    ...(comparison ? {
+      readPathWithSigning: {
+        target: `read path req/s within 5 % of ${comparison.otherCommit}`,
+        measured: `${comparison.rpsChangePercent} % (median ${comparison.thisMedian.rps} against ${comparison.otherMedian.rps} req/s)`,
+        met: comparison.rpsChangePercent >= -5,
+      },
+    } : {}),
   };
 }
 
 const row = (cells: (string | number)[]) => cells.map((cell, i) => String(cell).padEnd(i === 0 ? 32 : i === 5 ? 20 : 10)).join("");
 
+const phaseRow = (name: string, p: PhaseResult) => row([name, p.rps, p.p50Ms, p.p99Ms, p.errors, p.serverCpuMsPerRequest, p.databaseCpuMsPerRequest ?? "-"]);
+const timings = (t: QueryTimings) => `p50 ${t.p50Ms} ms, p95 ${t.p95Ms} ms, p99 ${t.p99Ms} ms, max ${t.maxMs} ms (${t.queries} requests, ${t.errors} errors)`;
+const verifyLine = (name: string, v: VerifyMeasurement) =>
+  `verify, ${name}: ${v.checked} events in ${v.seconds} s (ok: ${v.ok})${v.timedOut ? " (cut off: too slow)" : ""}`;
+
+function comparisonLines(c: ReadPathComparison): string[] {
+  return [
+    "",
+    `read path against ${c.otherCheckout} (${c.otherCommit}), alternating rounds:`,
+    row(["", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req: server", "database"]),
+    ...c.rounds.flatMap((round, i) => [
+      phaseRow(`round ${i + 1}: this checkout`, round.thisCheckout), `${phaseRow(`round ${i + 1}: ${c.otherCommit}`, round.otherCheckout)}load average ${round.loadAverage}`,
+    ]),
+    `medians: this checkout ${c.thisMedian.rps} req/s (p99 ${c.thisMedian.p99Ms} ms, server ${c.thisMedian.serverCpuMsPerRequest} ms/req), ` +
+      `${c.otherCommit} ${c.otherMedian.rps} req/s (p99 ${c.otherMedian.p99Ms} ms, server ${c.otherMedian.serverCpuMsPerRequest} ms/req): ${c.rpsChangePercent > 0 ? "+" : ""}${c.rpsChangePercent} %`,
+  ];
+}
+
 export function printReport(r: BenchResults): void {
+  const { integration, integrationUnderReadLoad: lag, seedIntegration } = r.auditTree;
+  const { full, incremental } = r.compliance.verify;
   const lines = [
     "",
     `${r.params.connections} connections, ${r.params.seconds} s per phase, ${r.params.serverProcesses} server process(es) per side, ${r.params.auditEventsAtStart} audit events`,
     `machine: ${r.machine.cpus} CPUs, ${r.machine.memoryGiB} GiB, ${r.machine.database}; load average ${r.machine.loadAverageAtStart} at start, ${r.machine.loadAverageAtEnd} at end`,
     row(["", "req/s", "p50 ms", "p99 ms", "errors", "CPU ms/req: server", "database"]),
-    ...([["gateway GET /v1/customers/{id}", r.gateway], ["baseline (express + mysql2)", r.baseline], ["gateway lookup by email", r.lookup]] as const)
-      .map(([name, p]) => row([name, p.rps, p.p50Ms, p.p99Ms, p.errors, p.serverCpuMsPerRequest, p.databaseCpuMsPerRequest ?? "-"])),
+    phaseRow("gateway GET /v1/customers/{id}", r.gateway),
+    phaseRow("baseline (express + mysql2)", r.baseline),
+    phaseRow("gateway lookup by email", r.lookup),
+    phaseRow("gateway GET, integration held", integration.readPathWhileHeld),
     `ratio ${r.ratio} (req/s), ${r.p99Ratio} (p99); audit: ${r.audit.allowEventsWritten} allow events for ${r.gateway.responses2xx} 2xx, ${r.auditMissing} missing, ${r.audit.duplicates} duplicated`,
     `compliance by customer p95 ${r.compliance.byCustomer.p95Ms} ms, by dealer p95 ${r.compliance.byDealer.p95Ms} ms (${r.compliance.byCustomer.queries} queries each)`,
     ...Object.entries(r.compliance.export).map(([name, e]) =>
       `CSV export (${name}): ${e.rows} rows in ${e.seconds} s = ${e.rowsPerSecond} rows/s, RSS ${e.rss.beforeMb} -> ${e.rss.peakMb} MB${e.timedOut ? " (cut off: too slow)" : ""}`),
-    `verify: ${r.compliance.verify.checked} events in ${r.compliance.verify.seconds} s = ${r.compliance.verify.eventsPerSecond} events/s (ok: ${r.compliance.verify.ok})${r.compliance.verify.timedOut ? " (cut off: too slow)" : ""}`,
+    `integration: ${integration.events} events in ${integration.batches} write batches in ${integration.seconds} s = ${integration.eventsPerSecond} events/s (tree of ${integration.treeSizeAfter})`,
+    `integration under the read load: ${lag.eventsPerSecond} events/s, at most ${Math.round(lag.maxPendingEvents)} events pending, latest checkpoint at most ${lag.maxCheckpointAgeMs} ms old`,
+    ...(seedIntegration ? [`integration of the seed: ${seedIntegration.events} events in batches of 2,000 in ${seedIntegration.seconds} s = ${seedIntegration.eventsPerSecond} events/s`] : []),
+    verifyLine("first call of a process (full)", full),
+    `${verifyLine("next call (incremental)", incremental)}, ${incremental.eventsSinceFirst} events added since the first`,
+    `inclusion proofs: ${timings(r.compliance.proofs)}`,
+    ...(r.readPathComparison ? comparisonLines(r.readPathComparison) : []),
     "",
     ...Object.entries(r.targets ?? {}).map(([name, t]) => `${t.met ? "MET   " : "NOT MET"} ${name}: ${t.target}; measured ${t.measured}`),
   ];

@@ -2,61 +2,25 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import mysql, { type Connection } from "mysql2/promise";
+import { measureIntegration, randomIntegratedEventIds, sampleIntegrationLag } from "./audit-tree";
 import { BENCH_DATA_DIR, loadBenchConfig, type BenchConfig } from "./bench-config";
 import { measureExport, measureVerify, timeQueries } from "./compliance";
 import { adminToken, dealerToken } from "./gateway-client";
-import type { LoadSpec } from "./load";
-import { runLoad } from "./load-phase";
+import { gatewayEnv, log, measuredLoad, pause, readLoad, warmAndMeasureReads } from "./phases";
+import { compareReadPath } from "./read-path-comparison";
 import { judgeTargets, printReport, type BenchResults, type PhaseResult } from "./report";
 import { prepareDataset, type BenchDataset } from "./seed";
-import { cpuSeconds, databaseServerPid, startServer, type ServerProcess } from "./servers";
+import { startServer, type ServerProcess } from "./servers";
 
 /**
  * `npm run bench`: seeds (or reuses) the dataset on the local MariaDB, then measures, in one run and
  * with the same load, the gateway's dealer read path against a bare express + mysql2 baseline, and the
- * compliance side: queries, CSV export with its memory, verification and lookups.
+ * compliance side: queries, CSV export with its memory, the Merkle tree's integration, verification
+ * and inclusion proofs, and lookups.
  */
-const WARM_UP_SECONDS = 3;
-const log = (line: string) => console.log(`[bench] ${line}`);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function gatewayEnv(config: BenchConfig): Record<string, string> {
-  return {
-    DATABASE_URL: config.databaseUrl,
-    GATEWAY_WORKERS: String(config.workers),
-    DATA_DIR: BENCH_DATA_DIR,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL || "info",
-    // The benchmark is one client at full speed; per-client throttling would only measure the limiter.
-    RATE_LIMIT_PER_MINUTE: "1000000000",
-    LOOKUP_RATE_LIMIT_PER_MINUTE: "1000000000",
-    TOKEN_RATE_LIMIT_PER_MINUTE: "1000000",
-    LOGIN_RATE_LIMIT_PER_MINUTE: "1000000",
-  };
-}
-
 async function scalar(db: Connection, sql: string, params: unknown[] = []): Promise<number> {
   const [rows] = await db.query({ sql, rowsAsArray: true }, params);
   return Number((rows as unknown[][])[0]![0] ?? 0);
-}
-
-const databasePid = databaseServerPid();
-const msPerRequest = (cpu: number, requests: number) => Math.round((cpu * 1000 * 100) / Math.max(1, requests)) / 100;
-
-/**
- * A load phase, plus the CPU time per request of the server and of the local database server (which
- * also counts whatever else used the database meanwhile): on a machine where all of them share two
- * cores, these say where the time goes.
- */
-async function measuredLoad(server: ServerProcess, spec: LoadSpec): Promise<PhaseResult> {
-  const before = { server: cpuSeconds(server.pid), database: databasePid ? cpuSeconds(databasePid) : 0 };
-  const result = await runLoad(spec);
-  const serverCpu = cpuSeconds(server.pid) - before.server;
-  const database = databasePid ? cpuSeconds(databasePid) - before.database : undefined;
-  return {
-    ...result,
-    serverCpuMsPerRequest: msPerRequest(serverCpu, result.requests),
-    ...(database === undefined ? {} : { databaseCpuMsPerRequest: msPerRequest(database, result.requests) }),
-  };
 }
 
 async function databaseVersion(db: Connection): Promise<string> {
@@ -64,27 +28,27 @@ async function databaseVersion(db: Connection): Promise<string> {
   return String((rows as unknown[][])[0]![0]);
 }
 
-function readLoad(config: BenchConfig, url: string, token: string, ids: string[], seconds = config.seconds): LoadSpec {
-  return {
-    url, seconds, connections: config.connections, method: "GET", path: "/v1/customers/{value}?purpose=service_delivery",
-    values: ids, headers: { authorization: `Bearer ${token}` },
-  };
-}
-
-/** The gateway's read path under load, then its audit log checked against the 2xx answers it gave. */
+/**
+ * The gateway's read path under load, with the integrator's lag sampled meanwhile; then its audit log
+ * checked against the 2xx answers it gave.
+ */
 async function gatewayReadPhase(config: BenchConfig, gateway: ServerProcess, dataset: BenchDataset, db: Connection) {
   const token = await dealerToken(gateway.url, dataset.clientId, dataset.clientSecret);
-  await runLoad(readLoad(config, gateway.url, token, dataset.readableCustomerIds, WARM_UP_SECONDS));
-  await pause(1000);
-  const seqBefore = await scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM audit_events");
-  log(`gateway read path: ${config.connections} connections for ${config.seconds} s`);
-  const result = await measuredLoad(gateway, readLoad(config, gateway.url, token, dataset.readableCustomerIds));
+  let seqBefore = 0;
+  let lag: Awaited<ReturnType<typeof sampleIntegrationLag>> | undefined;
+  const result = await warmAndMeasureReads(config, gateway, token, dataset.readableCustomerIds, async () => {
+    seqBefore = await scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM audit_events");
+    log(`gateway read path: ${config.connections} connections for ${config.seconds} s`);
+    lag = await sampleIntegrationLag(config.databaseUrl);
+  });
+  const integrationUnderLoad = await lag!.stop();
   await pause(1000);
   const allowed = await scalar(db, "SELECT COUNT(*) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND decision = 'allow' AND actor_id = ?", [seqBefore, dataset.clientId]);
   const distinctRequests = await scalar(db, "SELECT COUNT(DISTINCT request_id) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]);
   const reads = await scalar(db, "SELECT COUNT(*) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]);
   return {
     result,
+    integrationUnderLoad,
     audit: {
       allowEventsWritten: allowed,
       // Requests still in flight when the load stopped are answered and audited, but not counted by the load generator.
@@ -101,12 +65,19 @@ async function baselinePhase(config: BenchConfig, dataset: BenchDataset): Promis
     env: { DATABASE_URL: config.databaseUrl, BASELINE_WORKERS: String(config.workers) },
   });
   try {
-    await runLoad(readLoad(config, baseline.url, "unused", dataset.readableCustomerIds, WARM_UP_SECONDS));
     log(`baseline: ${config.connections} connections for ${config.seconds} s`);
-    return await measuredLoad(baseline, readLoad(config, baseline.url, "unused", dataset.readableCustomerIds));
+    return await warmAndMeasureReads(config, baseline, "unused", dataset.readableCustomerIds);
   } finally {
     await baseline.stop();
   }
+}
+
+/** Integration throughput, draining the write batches of a read-path load run with integration held off. */
+async function integrationPhase(config: BenchConfig, gateway: ServerProcess, dataset: BenchDataset) {
+  const token = await dealerToken(gateway.url, dataset.clientId, dataset.clientSecret);
+  log(`integration: ${config.connections} connections for ${config.seconds} s with integration held off, then the backlog integrated`);
+  const { writes, ...integration } = await measureIntegration(config.databaseUrl, () => measuredLoad(gateway, readLoad(config, gateway.url, token, dataset.readableCustomerIds), config.databaseUrl));
+  return { ...integration, readPathWhileHeld: writes };
 }
 
 async function lookupPhase(config: BenchConfig, gateway: ServerProcess, dataset: BenchDataset): Promise<PhaseResult> {
@@ -115,7 +86,30 @@ async function lookupPhase(config: BenchConfig, gateway: ServerProcess, dataset:
   return measuredLoad(gateway, {
     url: gateway.url, seconds: config.seconds, connections: config.connections, method: "POST", path: "/v1/customers/lookup?purpose=service_delivery",
     body: '{"email":"{value}"}', values: dataset.readableEmails, headers: { authorization: `Bearer ${token}` },
+  }, config.databaseUrl);
+}
+
+/**
+ * GET /v1/audit/verify as a compliance officer calls it, on a gateway process of its own (each process
+ * continues from what it last verified): its first call verifies everything, then the lookup phase
+ * writes through the main gateway, then the second call verifies only what was added.
+ */
+async function verifyAroundLookups(config: BenchConfig, gateway: ServerProcess, dataset: BenchDataset) {
+  const verifier = await startServer({
+    name: "gateway (verifier)", script: "src/main.ts", readyPath: "/readyz", env: { ...gatewayEnv(config, BENCH_DATA_DIR), GATEWAY_WORKERS: "1" },
   });
+  try {
+    const token = await adminToken(verifier.url);
+    log("verifying the audit log: first call of a gateway process");
+    const full = await measureVerify(verifier.url, token);
+    const lookup = await lookupPhase(config, gateway, dataset);
+    await pause(1500);
+    log("verifying the audit log again after the lookups");
+    const incremental = await measureVerify(verifier.url, token);
+    return { lookup, verify: { full, incremental: { ...incremental, eventsSinceFirst: incremental.checked - full.checked } } };
+  } finally {
+    await verifier.stop();
+  }
 }
 
 async function compliancePhase(config: BenchConfig, gateway: ServerProcess, dataset: BenchDataset) {
@@ -127,9 +121,10 @@ async function compliancePhase(config: BenchConfig, gateway: ServerProcess, data
   log("CSV exports: one seeded dealer's events, then the whole log");
   const oneDealer = await measureExport(gateway.url, token, `?dealerId=${dataset.exportDealerId}`, gateway.pid);
   const everything = await measureExport(gateway.url, token, "", gateway.pid);
-  log("verifying the audit chain");
-  const verify = await measureVerify(gateway.url, token);
-  return { byCustomer, byDealer, export: { oneDealer, everything }, verify };
+  log(`inclusion proofs: ${config.proofRequests} random integrated events, one request at a time`);
+  const eventIds = await randomIntegratedEventIds(config.databaseUrl, config.proofRequests);
+  const proofs = await timeQueries(gateway.url, token, eventIds.map((id) => `/v1/audit/events/${id}/proof`));
+  return { byCustomer, byDealer, export: { oneDealer, everything }, proofs };
 }
 
 async function main(): Promise<void> {
@@ -140,13 +135,15 @@ async function main(): Promise<void> {
   log(`dataset: ${dataset.readableCustomerIds.length} readable customers, ${dataset.auditEvents} audit events${dataset.seededNow ? ` (seeded in ${dataset.seedSeconds} s)` : " (reused)"}`);
   const db = await mysql.createConnection(config.databaseUrl);
   const gateway = await startServer({
-    name: "gateway", script: "src/main.ts", readyPath: "/readyz", env: gatewayEnv(config),
+    name: "gateway", script: "src/main.ts", readyPath: "/readyz", env: gatewayEnv(config, BENCH_DATA_DIR),
     nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(" ").filter(Boolean),
   });
   try {
+    const comparison = config.compareWith ? await compareReadPath(config, config.compareRounds, config.compareWith, gateway, dataset) : undefined;
     const read = await gatewayReadPhase(config, gateway, dataset, db);
     const baseline = await baselinePhase(config, dataset);
-    const lookup = await lookupPhase(config, gateway, dataset);
+    const integration = await integrationPhase(config, gateway, dataset);
+    const { lookup, verify } = await verifyAroundLookups(config, gateway, dataset);
     const compliance = await compliancePhase(config, gateway, dataset);
     const results: BenchResults = {
       at: new Date().toISOString(),
@@ -162,7 +159,9 @@ async function main(): Promise<void> {
       auditMissing: read.audit.missing,
       audit: read.audit,
       lookup,
-      compliance,
+      compliance: { ...compliance, verify },
+      auditTree: { integration, integrationUnderReadLoad: read.integrationUnderLoad, ...(dataset.seedIntegration ? { seedIntegration: dataset.seedIntegration } : {}) },
+      ...(comparison ? { readPathComparison: comparison } : {}),
     };
     results.targets = judgeTargets(results);
     fs.mkdirSync(path.dirname(config.resultsFile), { recursive: true });

@@ -3,14 +3,13 @@ import mysql, { type Connection } from "mysql2/promise";
 import { bootstrapAdmin } from "../src/admin-users/bootstrap-admin";
 import { PENDING_INSERT, signBatch } from "../src/audit/audit-batch";
 import { publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
-import { integrateAuditLog } from "../src/audit/audit-integrator";
-import { loadAuditKey, type AuditKey } from "../src/audit/audit-key";
+import type { AuditKey } from "../src/audit/audit-key";
 import { eventLeafHash } from "../src/audit/audit-leaf";
-import { createLogger } from "../src/ops/logger";
 import { hashSecret } from "../src/auth/password";
 import { createDataSource } from "../src/db/data-source";
 import { migrate } from "../src/db/migrate";
-import { BENCH_DATA_DIR, type BenchConfig } from "./bench-config";
+import { benchAuditKey, integrateAll } from "./audit-tree";
+import type { BenchConfig } from "./bench-config";
 import { AUDIT_COLUMNS, auditEvent, customerProfile, DEALERS, PURPOSES, random, uuid, type AuditContext, type Row } from "./seed-data";
 
 /** Bumped whenever the generated data changes shape, so an older dataset is rebuilt rather than reused. */
@@ -33,6 +32,8 @@ export interface BenchDataset {
   auditEvents: number;
   seededNow: boolean;
   seedSeconds?: number;
+  /** When seeded now: the seeded events integrated into the tree, from pending write batches of 2,000. */
+  seedIntegration?: { events: number; seconds: number; eventsPerSecond: number };
 }
 
 interface SeedRecord {
@@ -144,10 +145,6 @@ async function seedCustomers(db: Connection, count: number, dealerIds: string[],
   return customerIds;
 }
 
-/** Events spread evenly over the past year, oldest first, so seq and time advance together as they do live. */
-/** The gateway's own audit key (it reads the same data directory), so the seeded events verify. */
-const benchAuditKey = (): AuditKey => loadAuditKey({ dataDir: BENCH_DATA_DIR, origin: "dealer-gateway/audit-log" });
-
 /** Each inserted chunk is one signed write batch, as the gateway's writer makes them. */
 async function insertSignedBatch(db: Connection, key: AuditKey, rows: Row[]): Promise<void> {
   await insertRows(db, "audit_events", AUDIT_COLUMNS, rows);
@@ -158,6 +155,7 @@ async function insertSignedBatch(db: Connection, key: AuditKey, rows: Row[]): Pr
   await db.query(PENDING_INSERT, signBatch(key, events, new Date().toISOString()));
 }
 
+/** Events spread evenly over the past year, oldest first, so seq and time advance together as they do live. */
 async function seedAuditEvents(db: Connection, count: number, context: AuditContext, now: Date): Promise<void> {
   const key = benchAuditKey();
   const next = random(3);
@@ -170,7 +168,8 @@ async function seedAuditEvents(db: Connection, count: number, context: AuditCont
   }
 }
 
-async function seed(db: Connection, config: BenchConfig, database: string, params: string, log: (line: string) => void): Promise<void> {
+/** Seeds the dataset; returns how long integrating the seeded audit log took, in seconds. */
+async function seed(db: Connection, config: BenchConfig, database: string, params: string, log: (line: string) => void): Promise<number> {
   const started = Date.now();
   await db.query(`DROP DATABASE IF EXISTS ${database}`);
   // The server's defaults, as an operator creates it: the migrations name every character set and collation.
@@ -187,17 +186,13 @@ async function seed(db: Connection, config: BenchConfig, database: string, param
   log(`seeded ${config.customers} customers with consents in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await seedAuditEvents(db, config.auditEvents, { ...dealers, customerIds, adminId }, now);
   log(`seeded ${config.auditEvents} audit events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  const dataSource = createDataSource(config.databaseUrl, 2);
-  await dataSource.initialize();
-  try {
-    const deps = { dataSource, key: benchAuditKey(), clock: () => new Date(), logger: createLogger("silent") };
-    while ((await integrateAuditLog(deps, 60)) > 0);
-  } finally {
-    await dataSource.destroy();
-  }
-  log(`integrated the audit log into its Merkle tree in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const integrationStarted = Date.now();
+  await integrateAll(config.databaseUrl);
+  const integrationSeconds = (Date.now() - integrationStarted) / 1000;
+  log(`integrated the audit log into its Merkle tree in ${integrationSeconds.toFixed(0)} s (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
   await db.query("CREATE TABLE bench_seed (params varchar(255) PRIMARY KEY, dealer_id varchar(36), client_id varchar(64), client_secret varchar(64), audit_events int)");
   await db.query("INSERT INTO bench_seed VALUES (?, ?, ?, ?, ?)", [params, dealers.dealerIds[0], dealers.clientIds[0], dealers.clientSecret, config.auditEvents]);
+  return integrationSeconds;
 }
 
 async function column<T>(db: Connection, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -222,9 +217,10 @@ export async function prepareDataset(config: BenchConfig, log: (line: string) =>
     }
     const started = Date.now();
     const seededNow = !record;
+    let integrationSeconds: number | undefined;
     if (!record) {
       log(`seeding ${database}: ${config.customers} customers, ${config.auditEvents} audit events`);
-      await seed(db, config, database, params, log);
+      integrationSeconds = await seed(db, config, database, params, log);
       record = (await existingSeed(db, database, params))!;
     }
     await db.query(`USE ${database}`);
@@ -243,6 +239,9 @@ export async function prepareDataset(config: BenchConfig, log: (line: string) =>
     return {
       dealerId: record.dealer_id, clientId: record.client_id, clientSecret: record.client_secret, readableCustomerIds: readable, readableEmails,
       auditedCustomerIds, dealerIds, exportDealerId: dealerIds.find((id) => id !== record!.dealer_id)!, auditEvents, seededNow, ...(seededNow ? { seedSeconds: Math.round((Date.now() - started) / 1000) } : {}),
+      ...(integrationSeconds === undefined ? {} : {
+        seedIntegration: { events: config.auditEvents, seconds: Math.round(integrationSeconds * 10) / 10, eventsPerSecond: Math.round(config.auditEvents / integrationSeconds) },
+      }),
     };
   } finally {
     await db.end();

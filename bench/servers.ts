@@ -34,11 +34,12 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: numbe
 }
 
 /** Starts a TypeScript entry point with node (no wrapper process, so the pid is the server's own) and waits for it to answer. */
-export async function startServer(options: { script: string; env: Record<string, string>; readyPath: string; nodeArgs?: string[]; name: string }): Promise<ServerProcess> {
+export async function startServer(options: { script: string; env: Record<string, string>; readyPath: string; nodeArgs?: string[]; name: string; cwd?: string }): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script], {
     env: { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1" },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
@@ -127,14 +128,46 @@ export function cpuSeconds(rootPid: number): number {
   return ticks / ticksPerSecond;
 }
 
-/** The local MariaDB or MySQL server process, when there is one on this machine. */
-export function databaseServerPid(): number | undefined {
+/** Inodes of the sockets listening on a TCP port in this network namespace. */
+function listeningInodes(port: number): Set<string> {
+  const inodes = new Set<string>();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let lines: string[] = [];
+    try {
+      lines = fs.readFileSync(table, "utf8").trim().split("\n").slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/);
+      // local address, state 0A = LISTEN, inode
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A") inodes.add(fields[9]!);
+    }
+  }
+  return inodes;
+}
+
+/**
+ * The local MariaDB or MySQL server process that listens on `port`, when there is one on this machine.
+ * Other servers may run beside it (test clusters), so the name alone does not say which one it is.
+ */
+export function databaseServerPid(port: number): number | undefined {
+  const inodes = listeningInodes(port);
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (["mariadbd", "mysqld"].includes(fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim())) return Number(entry);
+      if (!["mariadbd", "mysqld"].includes(fs.readFileSync(`/proc/${entry}/comm`, "utf8").trim())) continue;
+      const sockets = fs.readdirSync(`/proc/${entry}/fd`).map((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/${entry}/fd/${fd}`);
+        } catch {
+          return "";
+        }
+      });
+      if (sockets.some((link) => inodes.has(/^socket:\[(\d+)\]$/.exec(link)?.[1] ?? ""))) return Number(entry);
     } catch {
-      // gone meanwhile
+      // gone meanwhile, or not ours to read
     }
   }
   return undefined;

@@ -1,0 +1,155 @@
+import mysql, { type Connection } from "mysql2/promise";
+import { integrateAuditLog } from "../src/audit/audit-integrator";
+import { loadAuditKey, type AuditKey } from "../src/audit/audit-key";
+import { createDataSource } from "../src/db/data-source";
+import { SCOPED_NAME } from "../src/db/database-lock";
+import { createLogger } from "../src/ops/logger";
+import { BENCH_DATA_DIR } from "./bench-config";
+
+/** The Merkle tree side of the audit log: integration throughput and lag, and the events proofs are asked for. */
+
+/** The gateway's own audit key (it reads the same data directory), so seeded events verify. */
+export const benchAuditKey = (): AuditKey => loadAuditKey({ dataDir: BENCH_DATA_DIR, origin: "dealer-gateway/audit-log" });
+
+/** One line of a pending batch's entries: a 36-character event id, a space, a 64-digit leaf hash, a newline. */
+const ENTRY_BYTES = 36 + 1 + 64 + 1;
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function row(db: Connection, sql: string, params: unknown[] = []): Promise<unknown[]> {
+  const [rows] = await db.query({ sql, rowsAsArray: true }, params);
+  return (rows as unknown[][])[0] ?? [];
+}
+
+export async function treeSize(db: Connection): Promise<number> {
+  return Number((await row(db, "SELECT COALESCE(MAX(tree_size), 0) FROM audit_checkpoints"))[0]);
+}
+
+export async function pendingEvents(db: Connection): Promise<{ batches: number; events: number }> {
+  const [batches, bytes] = await row(db, "SELECT COUNT(*), COALESCE(SUM(LENGTH(entries)), 0) FROM audit_pending");
+  return { batches: Number(batches), events: Number(bytes) / ENTRY_BYTES };
+}
+
+/**
+ * Integrates everything pending with the gateway's own integrator, in this process, until nothing is
+ * left. Other integrators (a running gateway's) take turns through the same database lock, so the tree
+ * is the same whoever integrates.
+ */
+export async function integrateAll(databaseUrl: string): Promise<void> {
+  const dataSource = createDataSource(databaseUrl, 2);
+  await dataSource.initialize();
+  try {
+    const deps = { dataSource, key: benchAuditKey(), clock: () => new Date(), logger: createLogger("silent") };
+    const db = await mysql.createConnection(databaseUrl);
+    try {
+      let stuck = -1;
+      for (;;) {
+        if ((await integrateAuditLog(deps, 60)) > 0) continue;
+        const { batches } = await pendingEvents(db);
+        if (batches === 0) return;
+        // A batch that fails its signature stays pending for verification to report; nothing more will move.
+        if (batches === stuck) throw new Error(`${batches} pending audit batches are not integrated: do they fail their signature?`);
+        stuck = batches;
+      }
+    } finally {
+      await db.end();
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export interface IntegrationMeasurement<T> {
+  events: number;
+  batches: number;
+  seconds: number;
+  eventsPerSecond: number;
+  treeSizeAfter: number;
+  /** What `writes` returned. */
+  writes: T;
+}
+
+/**
+ * Integration throughput: `writes` runs while this holds the integrators' database lock, so the events
+ * it writes pile up as the gateway's own pending write batches (a gateway's integrator skips its run
+ * while another holds the lock); then the lock is released and the backlog integrated, timed from the
+ * release to an empty queue, whichever process integrates it.
+ */
+export async function measureIntegration<T>(databaseUrl: string, writes: () => Promise<T>): Promise<IntegrationMeasurement<T>> {
+  const db = await mysql.createConnection(databaseUrl);
+  try {
+    const acquired = Number((await row(db, `SELECT GET_LOCK(${SCOPED_NAME}, 30)`, ["audit_integrate"]))[0]);
+    if (acquired !== 1) throw new Error("could not take the audit integration lock");
+    let written: T;
+    let pending: { batches: number };
+    let sizeBefore: number;
+    try {
+      written = await writes();
+      pending = await pendingEvents(db);
+      sizeBefore = await treeSize(db);
+    } finally {
+      await db.query(`SELECT RELEASE_LOCK(${SCOPED_NAME})`, ["audit_integrate"]);
+    }
+    const started = performance.now();
+    await integrateAll(databaseUrl);
+    const seconds = (performance.now() - started) / 1000;
+    const sizeAfter = await treeSize(db);
+    const events = sizeAfter - sizeBefore;
+    return { events, batches: pending.batches, seconds: round(seconds, 2), eventsPerSecond: Math.round(events / seconds), treeSizeAfter: sizeAfter, writes: written };
+  } finally {
+    await db.end();
+  }
+}
+
+export interface IntegrationLag {
+  /** Events integrated per second over the phase: as fast as they were written when integration keeps up. */
+  eventsPerSecond: number;
+  maxPendingEvents: number;
+  /** The oldest the latest checkpoint was at any sample: how long a new event can wait for a checkpoint. */
+  maxCheckpointAgeMs: number;
+  samples: number;
+}
+
+/** Samples the pending queue and the latest checkpoint's age while a load phase runs. */
+export async function sampleIntegrationLag(databaseUrl: string, everyMs = 200): Promise<{ stop(): Promise<IntegrationLag> }> {
+  const db = await mysql.createConnection(databaseUrl);
+  const started = performance.now();
+  const sizeAtStart = await treeSize(db);
+  let maxPending = 0;
+  let maxAge = 0;
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const pending = await pendingEvents(db);
+      const [createdAt] = await row(db, "SELECT created_at FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1");
+      maxPending = Math.max(maxPending, pending.events);
+      if (createdAt) maxAge = Math.max(maxAge, Date.now() - Date.parse(String(createdAt)));
+      samples += 1;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const integrated = (await treeSize(db)) - sizeAtStart;
+      const seconds = (performance.now() - started) / 1000;
+      await db.end();
+      return { eventsPerSecond: Math.round(integrated / seconds), maxPendingEvents: maxPending, maxCheckpointAgeMs: maxAge, samples };
+    },
+  };
+}
+
+/** Ids of integrated events at random leaf indexes, for inclusion proofs. */
+export async function randomIntegratedEventIds(databaseUrl: string, count: number): Promise<string[]> {
+  const db = await mysql.createConnection(databaseUrl);
+  try {
+    const size = await treeSize(db);
+    const indexes = Array.from({ length: count }, () => Math.floor(Math.random() * size));
+    const [rows] = await db.query({ sql: "SELECT leaf_index, event_id FROM audit_leaves WHERE leaf_index IN (?)", rowsAsArray: true }, [indexes]);
+    const byIndex = new Map((rows as [number | string, string][]).map(([index, id]) => [Number(index), id]));
+    return indexes.map((index) => byIndex.get(index)!).filter(Boolean);
+  } finally {
+    await db.end();
+  }
+}

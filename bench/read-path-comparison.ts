@@ -1,0 +1,123 @@
+import { execFileSync, spawn } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { BENCH_DATA_DIR, type BenchConfig } from "./bench-config";
+import { dealerToken } from "./gateway-client";
+import { gatewayEnv, log, pause, warmAndMeasureReads } from "./phases";
+import type { PhaseResult } from "./report";
+import type { BenchDataset } from "./seed";
+import { startServer, type ServerProcess } from "./servers";
+
+/**
+ * The read path of this checkout against another one (BENCH_COMPARE_WITH, a checkout of an earlier
+ * commit, such as the one before signing at write), on the same machine in the same run: each has
+ * its own database seeded by its own bench with the same parameters, and the two are measured in
+ * alternating rounds (this, other; other, this; ...) so that drift in the machine's load falls on both.
+ * After each measurement both sit idle for a while, so that background work a phase leaves behind
+ * (the earlier commit sealed events 10 to 25 s after they were written) does not land on the next
+ * phase, which may be the other checkout's.
+ */
+const SETTLE_SECONDS = 25;
+
+export interface ReadPathComparison {
+  otherCheckout: string;
+  otherCommit: string;
+  rounds: { thisCheckout: PhaseResult; otherCheckout: PhaseResult; loadAverage: number }[];
+  /** Medians over the rounds. */
+  thisMedian: MedianFigures;
+  otherMedian: MedianFigures;
+  /** This checkout's median req/s against the other's, in percent: negative when this one is slower. */
+  rpsChangePercent: number;
+}
+
+export interface MedianFigures {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  serverCpuMsPerRequest: number;
+  databaseCpuMsPerRequest?: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : Math.round(((sorted[middle - 1]! + sorted[middle]!) / 2) * 100) / 100;
+};
+
+function medians(results: PhaseResult[]): MedianFigures {
+  const database = results.map((r) => r.databaseCpuMsPerRequest).filter((value): value is number => value !== undefined);
+  return {
+    rps: median(results.map((r) => r.rps)), p50Ms: median(results.map((r) => r.p50Ms)), p99Ms: median(results.map((r) => r.p99Ms)),
+    serverCpuMsPerRequest: median(results.map((r) => r.serverCpuMsPerRequest)),
+    ...(database.length ? { databaseCpuMsPerRequest: median(database) } : {}),
+  };
+}
+
+/** The other checkout's bench seeds (or reuses) its own dataset, in its own process, with its own code. */
+async function otherDataset(dir: string, config: BenchConfig, databaseUrl: string): Promise<Pick<BenchDataset, "clientId" | "clientSecret" | "readableCustomerIds">> {
+  const script = "require('./bench/seed.ts').prepareDataset(require('./bench/bench-config.ts').loadBenchConfig(), (line) => console.error('[bench, other checkout] ' + line))" +
+    ".then((dataset) => process.stdout.write(JSON.stringify(dataset)), (error) => { console.error(error); process.exit(1); })";
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+      cwd: dir, stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_CUSTOMERS: String(config.customers), BENCH_AUDIT_EVENTS: String(config.auditEvents) },
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(stdout)) : reject(new Error(`the other checkout's seed failed (${code})`))));
+  });
+}
+
+/** The database of the other checkout: this one's name with `_other`, so both datasets stay side by side. */
+function otherDatabaseUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `${url.pathname}_other`;
+  return url.toString();
+}
+
+export async function compareReadPath(
+  config: BenchConfig, rounds: number, dir: string, gateway: ServerProcess, dataset: BenchDataset,
+): Promise<ReadPathComparison> {
+  const otherDir = path.resolve(dir);
+  const otherCommit = execFileSync("git", ["-C", otherDir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  const databaseUrl = otherDatabaseUrl(config.databaseUrl);
+  log(`read path compared with ${otherDir} (${otherCommit}), database ${new URL(databaseUrl).pathname.slice(1)}`);
+  const other = await otherDataset(otherDir, config, databaseUrl);
+  const otherGateway = await startServer({
+    name: "gateway (other checkout)", script: "src/main.ts", readyPath: "/readyz", cwd: otherDir,
+    env: gatewayEnv(config, `${BENCH_DATA_DIR}-other`, databaseUrl),
+  });
+  try {
+    const tokens = {
+      this: await dealerToken(gateway.url, dataset.clientId, dataset.clientSecret),
+      other: await dealerToken(otherGateway.url, other.clientId, other.clientSecret),
+    };
+    const settled = async (result: PhaseResult) => {
+      await pause(SETTLE_SECONDS * 1000);
+      return result;
+    };
+    const measureThis = async () => settled(await warmAndMeasureReads(config, gateway, tokens.this, dataset.readableCustomerIds));
+    const measureOther = async () => settled(await warmAndMeasureReads(config, otherGateway, tokens.other, other.readableCustomerIds));
+    const results: ReadPathComparison["rounds"] = [];
+    await pause(SETTLE_SECONDS * 1000);
+    for (let round = 0; round < rounds; round++) {
+      log(`read path, round ${round + 1} of ${rounds}: ${config.connections} connections for ${config.seconds} s on each checkout`);
+      const loadAverage = Math.round(os.loadavg()[0]! * 10) / 10;
+      if (round % 2 === 0) {
+        const thisCheckout = await measureThis();
+        results.push({ thisCheckout, otherCheckout: await measureOther(), loadAverage });
+      } else {
+        const otherCheckout = await measureOther();
+        results.push({ thisCheckout: await measureThis(), otherCheckout, loadAverage });
+      }
+    }
+    const thisMedian = medians(results.map((r) => r.thisCheckout));
+    const otherMedian = medians(results.map((r) => r.otherCheckout));
+    return {
+      otherCheckout: otherDir, otherCommit, rounds: results, thisMedian, otherMedian,
+      rpsChangePercent: Math.round(((thisMedian.rps - otherMedian.rps) / Math.max(1, otherMedian.rps)) * 1000) / 10,
+    };
+  } finally {
+    await otherGateway.stop();
+  }
+}
