@@ -2,7 +2,7 @@ import mysql, { type Connection } from "mysql2/promise";
 import { integrateAuditLog } from "../src/audit/audit-integrator";
 import { loadAuditKey, type AuditKey } from "../src/audit/audit-key";
 import { createDataSource } from "../src/db/data-source";
-import { SCOPED_NAME } from "../src/db/database-lock";
+import { withDatabaseLock } from "../src/db/database-lock";
 import { createLogger } from "../src/ops/logger";
 import { BENCH_DATA_DIR } from "./bench-config";
 
@@ -77,17 +77,21 @@ export interface IntegrationMeasurement<T> {
 export async function measureIntegration<T>(databaseUrl: string, writes: () => Promise<T>): Promise<IntegrationMeasurement<T>> {
   const db = await mysql.createConnection(databaseUrl);
   try {
-    const acquired = Number((await row(db, `SELECT GET_LOCK(${SCOPED_NAME}, 30)`, ["audit_integrate"]))[0]);
-    if (acquired !== 1) throw new Error("could not take the audit integration lock");
+    // Holding the integrators' lock lets the gateway's own write batches pile up pending.
+    const holder = createDataSource(databaseUrl, 2);
+    await holder.initialize();
     let written: T;
     let pending: { batches: number };
     let sizeBefore: number;
     try {
-      written = await writes();
-      pending = await pendingEvents(db);
-      sizeBefore = await treeSize(db);
+      const held = await withDatabaseLock(holder, "audit_integrate", 30, async () => {
+        const result = await writes();
+        return { result, pending: await pendingEvents(db), sizeBefore: await treeSize(db) };
+      });
+      if (!held.acquired) throw new Error("could not take the audit integration lock");
+      ({ result: written, pending, sizeBefore } = held.result);
     } finally {
-      await db.query(`SELECT RELEASE_LOCK(${SCOPED_NAME})`, ["audit_integrate"]);
+      await holder.destroy();
     }
     const started = performance.now();
     await integrateAll(databaseUrl);

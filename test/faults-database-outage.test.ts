@@ -143,20 +143,22 @@ describe.skipIf(TEST_DB !== "mysql")("when the database goes away (MySQL/MariaDB
 
   it("when another process holds this database's migration lock for a while, then a starting gateway waits for it despite its short query timeout, and a lock on another database does not hold it up", async () => {
     const env = { DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS), DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) };
-    const holder = await mysql.createConnection(database.url);
-    const other = await createTestDatabase("mysql");
-    const elsewhere = await mysql.createConnection(other.url);
+    // Fresh databases: a gateway takes the migration lock only when it has migrations to run.
+    const [first, second] = [await createTestDatabase("mysql"), await createTestDatabase("mysql")];
+    const elsewhere = await mysql.createConnection(first.url);
+    const holder = await mysql.createConnection(first.url);
     try {
-      await holdLock(elsewhere, MIGRATION_LOCK);
+      const releaseElsewhere = await holdLock(elsewhere, MIGRATION_LOCK);
       let started = performance.now();
-      const unhindered = await startTestGateway({ database: { url: database.url, drop: async () => undefined }, env });
+      const unhindered = await startTestGateway({ database: { url: second.url, drop: async () => undefined }, env });
       expect(performance.now() - started).toBeLessThan(3 * QUERY_TIMEOUT_MS);
       await unhindered.stop();
+      await releaseElsewhere();
 
       const releaseLock = await holdLock(holder, MIGRATION_LOCK);
       const release = setTimeout(() => void releaseLock(), 2 * QUERY_TIMEOUT_MS + 500);
       started = performance.now();
-      const waiting = await startTestGateway({ database: { url: database.url, drop: async () => undefined }, env });
+      const waiting = await startTestGateway({ database: { url: first.url, drop: async () => undefined }, env });
       clearTimeout(release);
       expect(performance.now() - started).toBeGreaterThanOrEqual(2 * QUERY_TIMEOUT_MS);
       await waiting.http.get("/readyz").expect(200);
@@ -164,7 +166,9 @@ describe.skipIf(TEST_DB !== "mysql")("when the database goes away (MySQL/MariaDB
     } finally {
       await holder.end();
       await elsewhere.end();
-      await other.drop();
+      await first.drop();
+      await second.drop();
     }
   });
+
 });

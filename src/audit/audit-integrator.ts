@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { DataSource, EntityManager } from "typeorm";
 import { withDatabaseLock } from "../db/database-lock";
+import { inTransaction } from "../db/transaction";
 import { openBatch, type PendingBatchRow, type SignedEvent } from "./audit-batch";
 import type { AuditKey } from "./audit-key";
 import { currentLeaves, latestCheckpoint, nodeReader, openCheckpoint, pendingBatches, treeEdge, type Queryable } from "./audit-tree-store";
@@ -97,7 +98,7 @@ export async function integrateAuditLog(deps: IntegratorDeps, lockWaitSeconds = 
   const outcome = await withDatabaseLock(deps.dataSource, "audit_integrate", lockWaitSeconds, async () => {
     let total = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { integrated, note } = await deps.dataSource.transaction((manager) => integrateRound(manager, deps));
+      const { integrated, note } = await inTransaction(deps.dataSource, (manager) => integrateRound(manager, deps));
       if (integrated === 0) break;
       total += integrated;
       if (note && deps.witnessFile) appendToWitness(deps.witnessFile, note);

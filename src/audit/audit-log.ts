@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
 import { isMysql } from "../db/dialect";
+import { inTransaction } from "../db/transaction";
 import { problems } from "../http/problem";
 import { PENDING_INSERT, signBatch, type SignedEvent } from "./audit-batch";
 import type { ActorType, AuditEvent } from "./audit-event.entity";
@@ -132,7 +133,7 @@ function batchWriter(dataSource: DataSource, key: AuditKey, clock: () => Date, m
       waiting = waiting.slice(batch.length);
       inFlight += 1;
       const events = batch.map((entry) => entry.event);
-      dataSource.transaction((manager) => writeSigned(manager, key, events, clock().toISOString())).then(
+      inTransaction(dataSource, (manager) => writeSigned(manager, key, events, clock().toISOString())).then(
         () => batch.forEach((entry) => entry.resolve()),
         (cause: unknown) => batch.forEach((entry) => entry.reject(unavailable(cause))),
       ).finally(() => {
@@ -165,7 +166,7 @@ export function createAuditLog(dataSource: DataSource, clock: () => Date, key: A
       if (batched && !manager?.queryRunner) return batched(event);
       try {
         if (manager?.queryRunner) await writeSigned(manager, key, [event], at);
-        else await dataSource.transaction((own) => writeSigned(own, key, [event], at));
+        else await inTransaction(dataSource, (own) => writeSigned(own, key, [event], at));
       } catch (cause) {
         throw unavailable(cause);
       }

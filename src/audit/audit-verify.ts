@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { inTransaction } from "../db/transaction";
 import { openBatch, parseEntries } from "./audit-batch";
 import { publicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
@@ -116,7 +117,7 @@ async function firstStray(db: EntityManager, pendingIds: Set<string>): Promise<s
  */
 export async function verifyAuditLog(dataSource: DataSource, key: AuditKey, options: VerifyOptions = {}): Promise<VerifyResult> {
   const start = options.full ? { size: 0, edge: [] } : (verified.get(dataSource) ?? { size: 0, edge: [] });
-  return dataSource.transaction(async (db) => {
+  return inTransaction(dataSource, async (db) => {
     const total = await countEvents(db);
     const checkpoint = await latestCheckpoint(db);
     const treeSize = checkpoint?.treeSize ?? 0;
