@@ -2,11 +2,11 @@ import type { Logger } from "pino";
 import type { DataSource, EntityManager } from "typeorm";
 import { withDatabaseLock } from "../db/database-lock";
 import { inTransaction } from "../db/transaction";
-import { openBatch, type PendingBatchRow, type SignedEvent } from "./audit-batch";
+import { checkBatches, extendsCheckpoint } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
-import { currentLeaves, latestCheckpoint, nodeReader, openCheckpoint, pendingBatches, treeEdge, type Queryable } from "./audit-tree-store";
+import { latestCheckpoint, pendingBatches, treeEdge, type Queryable } from "./audit-tree-store";
 import { appendToWitness, lastWitnessed } from "./audit-witness";
-import { appendLeaves, consistencyRanges, EMPTY_ROOT, foldSubtrees, rangeHashes, verifyConsistency, type Hash } from "./merkle";
+import { appendLeaves, foldSubtrees, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./signed-note";
 
 /** Batches taken per integration round; each round ends with one signed checkpoint. */
@@ -31,33 +31,12 @@ async function insertRows(db: Queryable, table: string, columns: string[], rows:
 }
 
 /**
- * The batch's events when its signature holds and every event still hashes to what was signed; null
- * when not. Such a batch stays pending, where verification reports it: it is never signed into the tree.
- */
-async function checkedBatch(db: Queryable, batch: PendingBatchRow, key: AuditKey, deps: IntegratorDeps): Promise<SignedEvent[] | null> {
-  const events = openBatch(batch, key);
-  const current = events ? await currentLeaves(db, events.map((event) => event.id)) : new Map();
-  const intact = events?.every((event) => current.get(event.id)?.equals(event.leaf));
-  if (!events || !intact) {
-    deps.logger.error({ batchId: batch.batch_id }, "an audit batch fails its signature or its events changed; it is left out of the tree");
-    return null;
-  }
-  return events;
-}
-
-/**
  * A log rolled back or rewritten below the witnessed checkpoint must not be extended and witnessed
  * anew: that would bury the evidence under a fresh checkpoint.
  */
 async function assertExtendsWitness(db: Queryable, deps: IntegratorDeps, size: number, root: Hash): Promise<void> {
-  const note = deps.witnessFile ? lastWitnessed(deps.witnessFile) : null;
-  if (!note) return;
-  const witnessed = openCheckpoint(note, deps.key);
-  const consistent = witnessed !== null && witnessed.treeSize <= size && verifyConsistency(
-    witnessed.treeSize, size, witnessed.treeSize === 0 ? EMPTY_ROOT : witnessed.rootHash, root,
-    await rangeHashes(consistencyRanges(witnessed.treeSize, size), nodeReader(db)).catch(() => []),
-  );
-  if (!consistent) throw new Error("the audit log does not extend the witnessed checkpoint: integration stopped until the log is examined");
+  const note = lastWitnessed(deps.witnessFile);
+  if (note && (await extendsCheckpoint(db, deps.key, note, size, root)) !== "ok") throw new Error("the audit log does not extend the witnessed checkpoint: integration stopped until the log is examined");
 }
 
 /** One round in one transaction: the next pending batches become leaves, nodes and one signed checkpoint. */
@@ -66,14 +45,13 @@ async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Pro
   if (batches.length === 0) return { integrated: 0 };
   const checkpoint = await latestCheckpoint(manager);
   const size = checkpoint?.treeSize ?? 0;
-  const integrated: PendingBatchRow[] = [];
-  const events: SignedEvent[] = [];
-  for (const batch of batches) {
-    const checked = await checkedBatch(manager, batch, deps.key, deps);
-    if (!checked) continue;
-    integrated.push(batch);
-    events.push(...checked);
+  const checked = await checkBatches(manager, batches, deps.key);
+  // A batch that fails stays pending, where verification reports it: it is never signed into the tree.
+  for (const { batch, fault } of checked) {
+    if (fault) deps.logger.error({ batchId: batch.batch_id, ...fault }, "an audit batch fails its signature or its events changed; it is left out of the tree");
   }
+  const integrated = checked.filter((entry) => !entry.fault).map((entry) => entry.batch);
+  const events = checked.flatMap((entry) => entry.events ?? []);
   if (events.length === 0) return { integrated: 0 };
   const edge = await treeEdge(manager, size);
   await assertExtendsWitness(manager, deps, size, foldSubtrees(edge));

@@ -13,7 +13,7 @@ import { auditInput, type AuditFacts } from "./audit-log";
 import { auditEventsPage, SEQ_POSITION } from "./audit-query";
 import { checkpointBody, consistencyProof, currentCheckpoint, eventInclusionProof } from "./audit-proofs";
 import { verifyAuditLog } from "./audit-verify";
-import { lastWitnessed } from "./audit-witness";
+import { heldCheckpoints } from "./audit-witness";
 import { customerExists, dataSubjectReport } from "./data-subject-report";
 import { allPendingPurges, dealerExists, dealerPendingPurges, parsePendingPurgesQuery, pendingPurgesAfter } from "./pending-purges";
 
@@ -91,10 +91,8 @@ export function auditRoutes(deps: AppDeps): Router {
   });
 
   /** The witness file's last checkpoint, and the one the caller holds: the log must extend both. */
-  const verify = (held?: string) => {
-    const witnessed = deps.config.AUDIT_WITNESS_FILE ? lastWitnessed(deps.config.AUDIT_WITNESS_FILE) : null;
-    return verifyAuditLog(deps.dataSource, deps.auditKey, { held: [witnessed, held].filter((note): note is string => !!note) });
-  };
+  const verify = (held?: string) =>
+    verifyAuditLog(deps.dataSource, deps.auditKey, { held: heldCheckpoints(deps.config.AUDIT_WITNESS_FILE, held) });
 
   routes.get("/v1/audit/verify", AUDITOR, async (req, res) => {
     parse(noQuery, req.query, "query");

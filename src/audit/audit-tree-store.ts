@@ -60,6 +60,14 @@ export class MissingTreeNode extends Error {
   }
 }
 
+/** The stored leaf hashes (level 0 nodes) of leaves [from, to), by leaf index. */
+export async function leafNodeHashes(db: Queryable, from: number, to: number): Promise<Map<number, Hash>> {
+  const rows: { node_index: number | string; hash: string }[] = await db.query(
+    "SELECT node_index, hash FROM audit_tree_nodes WHERE level = 0 AND node_index >= ? AND node_index < ?", [from, to],
+  );
+  return new Map(rows.map((row) => [Number(row.node_index), Buffer.from(row.hash, "hex")]));
+}
+
 /** The right edge of the tree of `size` leaves: what appending continues from. */
 export async function treeEdge(db: Queryable, size: number): Promise<Hash[]> {
   return nodeReader(db)(perfectSubtrees({ start: 0, end: size }));

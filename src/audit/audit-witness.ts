@@ -13,8 +13,9 @@ export function appendToWitness(file: string, note: string): void {
 
 const TAIL_BYTES = 64 * 1024;
 
-/** The last checkpoint note in the file, reading only its tail; null when the file is absent or empty. */
-export function lastWitnessed(file: string): string | null {
+/** The last checkpoint note in the file, reading only its tail; null when there is no file, or it is empty. */
+export function lastWitnessed(file: string | undefined): string | null {
+  if (!file) return null;
   let fd: number;
   try {
     fd = fs.openSync(file, "r");
@@ -36,4 +37,9 @@ export function lastWitnessed(file: string): string | null {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** The checkpoints a verification must find the log extending: the witness file's last, and the caller's. */
+export function heldCheckpoints(witnessFile: string | undefined, held?: string): string[] {
+  return [lastWitnessed(witnessFile), held].filter((note): note is string => !!note);
 }

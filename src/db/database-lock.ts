@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource, QueryRunner } from "typeorm";
+import { codeOf } from "./db-errors";
 import { isMysql } from "./dialect";
 
 /**
@@ -50,11 +51,6 @@ function prepareLock(dataSource: DataSource, name: string): Promise<void> {
     byName.set(name, ready);
   }
   return ready;
-}
-
-function codeOf(error: unknown): unknown {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  return candidate.driverError?.code ?? candidate.code;
 }
 
 /** Two claims at once on different Galera nodes: the loser's write fails certification. */

@@ -8,10 +8,16 @@ const UNAVAILABLE_CODES = new Set([
   "ER_UNKNOWN_COM_ERROR",
 ]);
 
-function codeOf(error: unknown): string | undefined {
+/** The driver's error code, whether TypeORM wrapped the error or not. */
+export function codeOf(error: unknown): string | undefined {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
   const code = candidate?.driverError?.code ?? candidate?.code;
   return typeof code === "string" ? code : undefined;
+}
+
+/** mysql2 gave up waiting for the answer to one statement (the per-query timeout). */
+export function isQueryTimeout(error: unknown): boolean {
+  return codeOf(error) === "PROTOCOL_SEQUENCE_TIMEOUT";
 }
 
 export function isUniqueViolation(error: unknown): boolean {

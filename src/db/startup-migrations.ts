@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
 import { createDataSource, type DatabaseTimeouts } from "./data-source";
+import { codeOf } from "./db-errors";
 import { isMysql } from "./dialect";
 import { migrate } from "./migrate";
 
@@ -50,8 +51,7 @@ async function missingMigrationPrivileges(dataSource: DataSource): Promise<strin
 const ACCESS_DENIED = new Set(["ER_TABLEACCESS_DENIED_ERROR", "ER_DBACCESS_DENIED_ERROR", "ER_SPECIFIC_ACCESS_DENIED_ERROR", "ER_COLUMNACCESS_DENIED_ERROR"]);
 
 function isAccessDenied(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  return ACCESS_DENIED.has(String(candidate?.driverError?.code ?? candidate?.code));
+  return ACCESS_DENIED.has(codeOf(error) ?? "");
 }
 
 function notAllowed(pending: string[], why: string): Error {

@@ -1,12 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { isQueryTimeout } from "./db-errors";
 import { isMysql } from "./dialect";
-
-const TIMEOUT_CODES = new Set(["PROTOCOL_SEQUENCE_TIMEOUT"]);
-
-function isQueryTimeout(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
-  return TIMEOUT_CODES.has(String(candidate?.driverError?.code ?? candidate?.code));
-}
 
 /**
  * Runs `work` in a transaction. On MySQL a statement past the query timeout leaves its connection busy

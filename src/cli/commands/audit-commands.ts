@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { streamAuditExport } from "../../audit/audit-export";
 import { filtersOf, parseExportQuery } from "../../audit/audit-filters";
 import { verifyAuditLog } from "../../audit/audit-verify";
-import { lastWitnessed } from "../../audit/audit-witness";
+import { heldCheckpoints } from "../../audit/audit-witness";
 import { verifyExport } from "../../audit/verify-export";
 import { CommandFailed, UsageError } from "../cli-errors";
 import { recordEvent, report, withDatabase, type GlobalOptions } from "../cli-context";
@@ -52,8 +52,7 @@ export function verifyAuditCommand(program: Command, io: CliIo): void {
       const held = options.checkpoint ? readFile(options.checkpoint, "checkpoint") : undefined;
       await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
         await recordEvent(ctx, { action: "audit.verify", detail: { full: true } });
-        const witnessed = ctx.config.AUDIT_WITNESS_FILE ? lastWitnessed(ctx.config.AUDIT_WITNESS_FILE) : null;
-        const result = await verifyAuditLog(ctx.dataSource, ctx.auditKey, { full: true, held: [witnessed, held].filter((note): note is string => !!note) });
+        const result = await verifyAuditLog(ctx.dataSource, ctx.auditKey, { full: true, held: heldCheckpoints(ctx.config.AUDIT_WITNESS_FILE, held) });
         const human = result.ok
           ? `audit log intact: ${result.checked} events verified, ${result.treeSize} of them in the latest signed checkpoint`
           : `audit log TAMPERED: ${result.problem}${result.firstBadEventId ? ` at event ${result.firstBadEventId}` : ""}`;
