@@ -8,6 +8,7 @@ import type { AuditLog } from "./audit/audit-log";
 import { createAuditLog } from "./audit/audit-log";
 import { startAuditIntegrator } from "./audit/audit-integrator";
 import { loadAuditKey, type AuditKey } from "./audit/audit-key";
+import { assertKeySignsLog } from "./audit/audit-tree-store";
 import { startRetentionSchedule } from "./retention/retention-schedule";
 import { loadSigningKeys, type SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
@@ -62,6 +63,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     privateKeyPem: config.JWT_PRIVATE_KEY, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR,
   });
   const auditKey = options.auditKey ?? loadAuditKey({ privateKeyPem: config.AUDIT_SIGNING_KEY, dataDir: config.DATA_DIR, origin: config.AUDIT_LOG_ORIGIN });
+  await assertKeySignsLog(dataSource, auditKey).catch(async (error: unknown) => {
+    if (!options.dataSource) await dataSource.destroy();
+    throw error;
+  });
   const integrator = startAuditIntegrator({ dataSource, key: auditKey, clock, logger, witnessFile: config.AUDIT_WITNESS_FILE }, config.AUDIT_INTEGRATE_INTERVAL_MS);
   const retention = startRetentionSchedule(
     { dataSource, audit: createAuditLog(dataSource, clock, auditKey), clock, logger, retentionYears: config.RETENTION_YEARS },

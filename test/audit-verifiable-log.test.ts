@@ -12,6 +12,7 @@ import { verifyAuditLog } from "../src/audit/audit-verify";
 import { verifyConsistency, verifyInclusion } from "../src/audit/merkle";
 import { openNote, parseCheckpointText, parseVerifierKey } from "../src/audit/signed-note";
 import { createLogger } from "../src/ops/logger";
+import { runCommand } from "./support/cli";
 import { createTestDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { countRows } from "./support/db-state";
@@ -276,6 +277,23 @@ describe("several writers", () => {
     await Promise.all([integrateAuditLog(deps, 10), integrateAuditLog(deps, 10), integrate(gw)]);
     expect(await countRows(gw, "audit_leaves")).toBe(await countRows(gw, "audit_events"));
     expect(await verify(gw)).toMatchObject({ ok: true });
+  });
+});
+
+describe("one audit key per log", () => {
+  it("when a second gateway or a command-line run comes with another audit key, then it refuses to start and names the setting", async () => {
+    const database = await createTestDatabase();
+    const gw = await busyGateway({ database });
+    const otherKey = generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    await expect(startTestGateway({ database, env: { AUDIT_SIGNING_KEY: otherKey } })).rejects.toThrow(/AUDIT_SIGNING_KEY/);
+    const run = await runCommand(["create-dealer", "--name", "Late boutique", "--country", "FR"], { DATABASE_URL: database.url, AUDIT_SIGNING_KEY: otherKey });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("AUDIT_SIGNING_KEY");
+    expect(await countRows(gw, "dealers")).toBe(0);
+    expect(await verify(gw)).toMatchObject({ ok: true });
+    await gw.gateway.stop();
+    gateways.splice(gateways.indexOf(gw), 1);
+    await database.drop();
   });
 });
 

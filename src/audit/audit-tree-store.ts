@@ -37,6 +37,21 @@ export function openCheckpoint(note: string, key: AuditKey): { treeSize: number;
   return checkpoint && checkpoint.origin === key.origin ? { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash } : null;
 }
 
+/**
+ * Refuses an audit key other than the one that signed the log's latest checkpoint. A process started
+ * with another key (AUDIT_SIGNING_KEY unset and a key generated into another DATA_DIR, say) would sign
+ * write batches the integrator refuses, and verification would report its own events as forged.
+ */
+export async function assertKeySignsLog(db: Queryable, key: AuditKey): Promise<void> {
+  const checkpoint = await latestCheckpoint(db);
+  if (checkpoint && !openCheckpoint(checkpoint.note, key)) {
+    throw new Error(
+      `The audit key (${key.verifierKey}) is not the one that signed this audit log's checkpoints (AUDIT_LOG_ORIGIN ${key.origin}): ` +
+      "set AUDIT_SIGNING_KEY (and AUDIT_LOG_ORIGIN) to those of the other gateway processes of this database",
+    );
+  }
+}
+
 /** Reads stored nodes; a node that is missing means the tree was tampered with or is not yet that large. */
 export function nodeReader(db: Queryable): NodeReader {
   return async (ids: NodeId[]) => {

@@ -3,6 +3,7 @@ import os from "node:os";
 import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
 import { loadAuditKey, type AuditKey } from "../audit/audit-key";
+import { assertKeySignsLog } from "../audit/audit-tree-store";
 import { auditInput, createAuditLog, type AuditFacts, type AuditLog } from "../audit/audit-log";
 import { loadConfig, type Config } from "../config";
 import { createDataSource } from "../db/data-source";
@@ -52,6 +53,9 @@ export async function withDatabase<T>(io: CliIo, options: GlobalOptions, work: (
       throw new CommandFailed("The database schema is not up to date: run `dealer-gateway migrate` first");
     }
     const auditKey = loadAuditKey({ privateKeyPem: config.AUDIT_SIGNING_KEY, dataDir: config.DATA_DIR, origin: config.AUDIT_LOG_ORIGIN });
+    if (requireMigrated) await assertKeySignsLog(dataSource, auditKey).catch((error: Error) => {
+      throw new CommandFailed(error.message);
+    });
     const ctx: CliContext = {
       io, config, dataSource, audit: createAuditLog(dataSource, io.clock, auditKey), auditKey, clock: io.clock,
       actorId: cliActor(io.env), runId: `cli-${randomUUID()}`, json: options.json ?? false,
