@@ -2,6 +2,8 @@ import type { EntityManager } from "typeorm";
 import { dealersConsentedBy, emitDealerEvents } from "../consents/dealer-events";
 import type { DealerEventType } from "../consents/dealer-event.entity";
 import { problems } from "../http/problem";
+import { erasePreferenceHistory } from "./marketing-preferences";
+import { eraseIdempotentResults } from "../dealer-api/idempotency";
 import { assertNotErased, loadCustomer } from "./customer-records";
 import { CustomerEntity, type Customer } from "./customer.entity";
 
@@ -50,6 +52,8 @@ export async function eraseCustomer(manager: EntityManager, id: string, now: Dat
   };
   const { id: _id, ...columns } = tombstone;
   await manager.update(CustomerEntity, { id }, columns);
+  await erasePreferenceHistory(manager, id);
+  await eraseIdempotentResults(manager, id);
   const notifiedDealerIds = await notifyDealers(manager, id, "customer.erased", now);
   return { customer: tombstone, notifiedDealerIds };
 }

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { ConsentState, CustomerState, DealerAccessInput, GrantState, PurposeState } from "../policy/decide-access";
 import { findPurpose } from "../purposes/purpose-queries";
 
@@ -28,6 +28,7 @@ interface Row {
   credential_revoked_at?: string | null;
   grant_id: string | null;
   grant_fields: string | null;
+  grant_write: number | string | null;
   grant_expires_at: string | null;
   grant_revoked_at: string | null;
   granted_at: string | null;
@@ -60,10 +61,10 @@ export interface AccessQuery {
  * revocation on any gateway process bites at once. The customer join runs whatever the outcome, so
  * "unknown" and "not consented" cost the same time.
  */
-export async function loadAccessInputs(dataSource: DataSource, query: AccessQuery): Promise<AccessInputs> {
+export async function loadAccessInputs(dataSource: Pick<EntityManager, "query">, query: AccessQuery): Promise<AccessInputs> {
   const columns = [
     "d.status AS dealer_status, d.country AS dealer_country, d.transfer_safeguard AS dealer_safeguard",
-    "g.id AS grant_id, g.fields AS grant_fields, g.expires_at AS grant_expires_at, g.revoked_at AS grant_revoked_at, g.granted_at",
+    "g.id AS grant_id, g.fields AS grant_fields, g.allows_write AS grant_write, g.expires_at AS grant_expires_at, g.revoked_at AS grant_revoked_at, g.granted_at",
   ];
   const joins: string[] = [];
   const params: unknown[] = [];
@@ -97,7 +98,7 @@ function dealerSideOf(rows: Row[], clientId: string | undefined): DealerInputs {
   for (const row of rows) {
     if (row.grant_id && !grants.has(row.grant_id)) {
       grants.set(row.grant_id, {
-        id: row.grant_id, fields: parseFields(row.grant_fields), expiresAt: row.grant_expires_at, revokedAt: row.grant_revoked_at, grantedAt: row.granted_at ?? "",
+        id: row.grant_id, fields: parseFields(row.grant_fields), write: Number(row.grant_write) === 1, expiresAt: row.grant_expires_at, revokedAt: row.grant_revoked_at, grantedAt: row.granted_at ?? "",
       });
     }
   }

@@ -66,6 +66,7 @@ export const grantSchema = z.strictObject({
   id: uuid, dealerId: uuid, purpose: z.string(), status: z.enum(["active", "expired", "revoked"]),
   fields: z.array(z.string()).nullable().describe("null: the purpose's default fields"),
   effectiveFields: z.array(z.string()).describe("The fields the dealer may receive under this grant"),
+  write: z.boolean().describe("Whether the dealer may also register purchases, warranties and marketing preferences (record_accuracy only)"),
   expiresAt: nullableAt, grantedAt: at, grantedBy: z.string(), revokedAt: nullableAt, revokedBy: z.string().nullable(),
 });
 
