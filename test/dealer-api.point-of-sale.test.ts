@@ -285,6 +285,20 @@ describe("marketing preferences (policy P8)", () => {
     expect(await rawAuditText(gw, accepted)).not.toContain("SIGNED-REQ-77");
   });
 
+  it("when a compliance officer asks for the data-subject report, then it lists what the dealer registered, by field name, and the preference history", async () => {
+    const access = await dealerWithAccess(gw, "record_accuracy", { write: true });
+    const sale = await write(gw, access.token, access.customer.id, "purchases", PURCHASE, { key: "report-sale" }).expect(201);
+    await write(gw, access.token, access.customer.id, "purchases", PURCHASE, { key: "report-sale" }).expect(201);
+    await write(gw, access.token, access.customer.id, "marketing-preferences", { email: false, phone: false, post: true, sms: false }).expect(200);
+    const report = await gw.http.get(`/v1/audit/customers/${access.customer.id}/report`).auth(await gw.adminToken(), { type: "bearer" }).expect(200);
+    expect(report.body.dealerChanges).toEqual([
+      { eventId: expect.any(String), at: expect.any(String), dealerId: access.dealer.id, action: "customer.purchase.record", changedFields: expect.arrayContaining(["purchases.productRef"]) },
+      { eventId: expect.any(String), at: expect.any(String), dealerId: access.dealer.id, action: "customer.marketing.update", changedFields: ["marketingPreferences.email"] },
+    ]);
+    expect(report.body.marketingPreferenceHistory).toEqual([expect.objectContaining({ channel: "email", optedIn: false, dealerId: access.dealer.id })]);
+    expect(JSON.stringify(report.body.dealerChanges)).not.toContain(sale.body.id === undefined ? "-" : PURCHASE.serialNumber);
+  });
+
   it("when the customer is erased, then the dealer-written purchases and the preference history go with the record", async () => {
     const access = await dealerWithAccess(gw, "record_accuracy", { write: true });
     await write(gw, access.token, access.customer.id, "purchases").expect(201);
