@@ -8,6 +8,7 @@ import { useResource } from "../../ui/use-resource";
 import { ConsentsPanel } from "./consents-panel";
 import { CustomerLifecycleActions } from "./customer-lifecycle-actions";
 import { CustomerRecord } from "./customer-record";
+import { MarketingPreferencesPanel } from "./marketing-preferences-panel";
 
 export function CustomerPage({ params }: PageProps) {
   const customer = useResource(() => getCustomer(params.id!), [params.id]);
@@ -27,6 +28,9 @@ export function CustomerPage({ params }: PageProps) {
         <div><dt>Access</dt><dd><Link href={`/access-check?customerId=${current.id}`}>Why can't a dealer see this client?</Link></dd></div>
       </dl>
       {current.status !== "erased" && <Panel title="Record"><CustomerRecord customer={current} /></Panel>}
+      {current.status !== "erased" && (
+        <MarketingPreferencesPanel customerId={current.id} dealerName={(id) => dealers.data?.items.find((dealer) => dealer.id === id)?.name} />
+      )}
       <ConsentsPanel customerId={current.id} erased={current.status === "erased"} dealers={dealers.data?.items ?? []} />
     </Page>
   );

@@ -6,6 +6,7 @@ import { ErrorNotice, SuccessNotice } from "../../ui/error-notice";
 import { CheckboxGroup, FormRow, SelectField, TextField } from "../../ui/fields";
 import { fieldLabel, label, localInputToIso } from "../../ui/format";
 import { useAction } from "../../ui/use-resource";
+import { WritePermissionField } from "./write-permission-field";
 
 interface GrantFormProps {
   dealerId: string;
@@ -19,17 +20,19 @@ export function GrantForm({ dealerId, purposes, onGranted }: GrantFormProps) {
   const purpose = purposes.find((item) => item.id === purposeId);
   const [fields, setFields] = useState<string[]>(purpose?.fields ?? []);
   const [expiresAt, setExpiresAt] = useState("");
+  const [write, setWrite] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const action = useAction();
   const choosePurpose = (id: string) => {
     setPurposeId(id);
     setFields(purposes.find((item) => item.id === id)?.fields ?? []);
+    setWrite(false);
   };
   const submit = async (event: Event) => {
     event.preventDefault();
     setDone(null);
     const allFields = purpose !== undefined && fields.length === purpose.fields.length;
-    const body = { ...(allFields ? {} : { fields }), ...(expiresAt ? { expiresAt: localInputToIso(expiresAt) ?? expiresAt } : {}) };
+    const body = { ...(allFields ? {} : { fields }), ...(expiresAt ? { expiresAt: localInputToIso(expiresAt) ?? expiresAt } : {}), ...(write ? { write } : {}) };
     if (await action.run(() => putGrant(dealerId, purposeId, body))) {
       setDone(`${label(purposeId)} granted.`);
       setExpiresAt("");
@@ -48,6 +51,7 @@ export function GrantForm({ dealerId, purposes, onGranted }: GrantFormProps) {
         <CheckboxGroup label="Fields released" options={purpose.fields.map((field) => ({ value: field, label: fieldLabel(field) }))}
           selected={fields} onChange={setFields} hint="Untick the fields this dealer should not receive. Granting again replaces the current grant." />
       )}
+      <WritePermissionField purposeId={purposeId} write={write} onChange={setWrite} />
       <ErrorNotice problem={action.problem} />
       <SuccessNotice message={done} />
       <div class="actions"><Button type="submit" variant="primary" busy={action.busy}>Grant purpose</Button></div>

@@ -33,7 +33,7 @@ export function GrantsPanel({ dealerId }: { dealerId: string }) {
               {grants.data.items.map((grant) => (
                 <tr key={grant.id}>
                   <td>{label(grant.purpose)}</td>
-                  <td>{grant.fields ? fieldList(grant.effectiveFields) : <>All of the purpose's fields <span class="muted">({fieldList(grant.effectiveFields)})</span></>}</td>
+                  <td>{grant.fields ? fieldList(grant.effectiveFields) : <>All of the purpose's fields <span class="muted">({fieldList(grant.effectiveFields)})</span></>}{grant.write && <> · <strong>may write at the point of sale</strong></>}</td>
                   <td>{grant.expiresAt ? formatDateTime(grant.expiresAt) : "Never"}</td>
                   <td><StatusBadge status={grant.status} /></td>
                   <td class="row-actions"><Button variant="quiet" label={`Revoke grant ${label(grant.purpose)}`} onClick={() => setRevoking(grant)}>Revoke</Button></td>
