@@ -38,6 +38,7 @@ export interface DemoDataset {
     jpCustomer: DemoCustomerRef;
     restricted: DemoCustomerRef;
     expired: DemoCustomerRef;
+    posCustomer: DemoCustomerRef;
   };
   counts: { consents: number; withdrawn: number; partlyWithdrawn: number; shortLived: number; restricted: number };
   /** When the last short-lived consent expires (gateway time). */
@@ -108,6 +109,7 @@ function describeDataset(seeded: {
       jpCustomer: ref(ROLES.jpCustomer),
       restricted: ref(ROLES.restricted),
       expired: ref(ROLES.expired),
+      posCustomer: ref(ROLES.posCustomer),
     },
     counts: {
       consents: recorded.length,
