@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { hotQuery } from "../db/direct-pool";
 import type { ConsentState, CustomerState, DealerAccessInput, GrantState, PurposeState } from "../policy/decide-access";
 import { findPurpose } from "../purposes/purpose-queries";
 
@@ -58,10 +59,10 @@ export interface AccessQuery {
 
 /**
  * Every input of the access decision in ONE indexed query, read fresh on every request so that a
- * revocation on any gateway process bites at once. The customer join runs whatever the outcome, so
+ * revocation on any gateway process bites at once; in `transaction` when one is given. The customer join runs whatever the outcome, so
  * "unknown" and "not consented" cost the same time.
  */
-export async function loadAccessInputs(dataSource: Pick<EntityManager, "query">, query: AccessQuery): Promise<AccessInputs> {
+export async function loadAccessInputs(dataSource: DataSource, query: AccessQuery, transaction?: EntityManager): Promise<AccessInputs> {
   const columns = [
     "d.status AS dealer_status, d.country AS dealer_country, d.transfer_safeguard AS dealer_safeguard",
     "g.id AS grant_id, g.fields AS grant_fields, g.allows_write AS grant_write, g.expires_at AS grant_expires_at, g.revoked_at AS grant_revoked_at, g.granted_at",
@@ -87,7 +88,9 @@ export async function loadAccessInputs(dataSource: Pick<EntityManager, "query">,
     params.push(query.customer.value, query.purposeId);
   }
   params.push(query.dealerId);
-  const rows: Row[] = await dataSource.query(`SELECT ${columns.join(", ")} FROM dealers d ${joins.join(" ")} WHERE d.id = ?`, params);
+  const sql = `SELECT ${columns.join(", ")} FROM dealers d ${joins.join(" ")} WHERE d.id = ?`;
+  // A write decides inside its own transaction, after locking the customer row; a read uses the prepared statement.
+  const rows: Row[] = transaction ? await transaction.query(sql, params) : await hotQuery<Row>(dataSource, sql, params);
   return { dealerSide: dealerSideOf(rows, query.clientId), customers: customersOf(rows) };
 }
 

@@ -84,7 +84,7 @@ function writeRoute<S extends z.ZodType, T>(deps: AppDeps, route: WriteRoute<S, 
     const customerId = rawId.toLowerCase();
     const locked = wellFormed ? await lockCustomer(manager, customerId) : undefined;
     // A malformed id still runs the same query, so its 404 costs what any other 404 costs.
-    const inputs = await loadAccessInputs(manager, { dealerId: actor.dealerId, clientId: actor.id, purposeId: purpose?.id ?? "", customer: { by: "id", value: customerId } });
+    const inputs = await loadAccessInputs(deps.dataSource, { dealerId: actor.dealerId, clientId: actor.id, purposeId: purpose?.id ?? "", customer: { by: "id", value: customerId } }, manager);
     const match = wellFormed ? inputs.customers.find((entry) => entry.id === customerId) : undefined;
     const decision = decideAccess({
       now: now.toISOString(), purpose, tokenScopes: actor.scopes, ...inputs.dealerSide, customer: match?.customer ?? null, consents: match?.consents ?? [], intent: "write",
