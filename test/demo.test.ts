@@ -1,4 +1,8 @@
 import { execFile, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerDataSchema } from "../src/customers/customer-fields";
@@ -124,4 +128,26 @@ describe.skipIf(!hasShellAndCurl)("npm run demo: the printed commands pasted int
     const announcedInComments = [...script.matchAll(/\[expect (\d{3})/g)].map((match) => Number(match[1]));
     expect(announcedInComments).toEqual(announced);
   });
+});
+
+describe("npm run demo on a busy port", () => {
+  it("when the port is taken, then the demo exits 1 naming the port, and the previous demo's database is left untouched", async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-demo-busy-"));
+    const previous = path.join(dataDir, "demo.sqlite");
+    fs.writeFileSync(previous, "the running demo's database");
+    try {
+      const run = await promisify(execFile)(path.resolve("node_modules/.bin/tsx"), ["src/demo/main.ts"], {
+        encoding: "utf8", timeout: 60_000, env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DEMO_EXIT_AFTER_SEED: "1" },
+      }).then(() => ({ code: 0, stderr: "" }), (error: { code: number; stderr: string }) => error);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`port ${port} is already in use`);
+      expect(fs.readFileSync(previous, "utf8")).toBe("the running demo's database");
+    } finally {
+      busy.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import "dotenv/config";
 import { startGateway } from "../server";
 import { demoSettings, removeDatabase } from "./demo-config";
 import { GatewayClient } from "./gateway-client";
+import { assertPortFree } from "./port-check";
 import { printSummary } from "./print-summary";
 import { seedDemo } from "./seed-demo";
 import { buildWalkthrough } from "./walkthrough";
@@ -13,6 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function main(): Promise<void> {
   const settings = demoSettings();
   const { config } = settings;
+  await assertPortFree(config.PORT, config.HOST);
   removeDatabase(settings.databaseFile);
   const gateway = await startGateway(config);
   const stop = async (code: number) => {
