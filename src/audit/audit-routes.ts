@@ -14,6 +14,7 @@ import { auditEventsPage, SEQ_POSITION } from "./audit-query";
 import { checkpointBody, consistencyProof, currentCheckpoint, eventInclusionProof } from "./audit-proofs";
 import { verifyAuditLog } from "./audit-verify";
 import { heldCheckpoints } from "./audit-witness";
+import { csvSeparatorFor } from "./csv";
 import { customerExists, dataSubjectReport } from "./data-subject-report";
 import { allPendingPurges, dealerExists, dealerPendingPurges, parsePendingPurgesQuery, pendingPurgesAfter } from "./pending-purges";
 
@@ -54,8 +55,10 @@ export function auditRoutes(deps: AppDeps): Router {
       const filters = filtersOf(query);
       const proofs = query.proofs === "1" ? { key: deps.auditKey, treeSize: query.treeSize } : undefined;
       if (proofs && format !== "ndjson") throw problems.validation("proofs=1 needs the NDJSON export");
-      await record(req, "audit.export", { filters, format, ...(proofs ? { proofs: true } : {}) });
-      await streamAuditExport(res, deps.dataSource, filters, format, deps.clock(), proofs);
+      if (query.delimiter && format !== "csv") throw problems.validation("delimiter applies to the CSV export only");
+      const separator = csvSeparatorFor(query.delimiter, req.acceptsLanguages()[0]);
+      await record(req, "audit.export", { filters, format, ...(proofs ? { proofs: true } : {}), ...(format === "csv" && separator === ";" ? { delimiter: "semicolon" } : {}) });
+      await streamAuditExport(res, deps.dataSource, filters, format, deps.clock(), proofs, separator);
       return;
     }
     const query = parseEventsQuery(req.query);

@@ -4,6 +4,7 @@ import type { Writable } from "node:stream";
 import type { Response } from "express";
 import type { Command } from "commander";
 import { streamAuditExport } from "../../audit/audit-export";
+import { csvSeparatorFor } from "../../audit/csv";
 import { filtersOf, parseExportQuery } from "../../audit/audit-filters";
 import { verifyAuditLog } from "../../audit/audit-verify";
 import { heldCheckpoints } from "../../audit/audit-witness";
@@ -92,6 +93,7 @@ interface ExportOptions {
   to?: string;
   proofs?: boolean;
   treeSize?: string;
+  delimiter?: string;
 }
 
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -116,6 +118,7 @@ export function exportAuditCommand(program: Command, io: CliIo): void {
     .option("--action <name>", "e.g. customer.read").option("--decision <decision>", "allow or deny")
     .option("--from <date>", "inclusive: ISO 8601 date-time with a zone, or YYYY-MM-DD for the start of that day (UTC)")
     .option("--to <date>", "exclusive: ISO 8601 date-time with a zone, or YYYY-MM-DD for the end of that day (UTC), that day included")
+    .option("--delimiter <delimiter>", "CSV only: comma (default) or semicolon, for Excel in Dutch, French, German... locales")
     .option("--proofs", "NDJSON only: each event with its inclusion proof, for verify-export")
     .option("--tree-size <n>", "with --proofs: prove against the tree of this size (default: the latest checkpoint's)")
     .option("--out <file>", "write to this file instead of standard output")
@@ -127,10 +130,12 @@ export function exportAuditCommand(program: Command, io: CliIo): void {
       const query = parseExportQuery({ ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)), ...(withProofs ? { proofs: "1" } : {}) });
       const filters = filtersOf(query);
       if (withProofs && format !== "ndjson") throw new UsageError("--proofs needs --format ndjson");
+      if (query.delimiter && format !== "csv") throw new UsageError("--delimiter needs --format csv");
       await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
         await recordEvent(ctx, { action: "audit.export", detail: { filters, format } });
         const stream = options.out ? fs.createWriteStream(options.out) : io.stdout;
-        await streamAuditExport(streamTarget(stream), ctx.dataSource, filters, format, ctx.clock(), withProofs ? { key: ctx.auditKey, treeSize: query.treeSize } : undefined);
+        const proofs = withProofs ? { key: ctx.auditKey, treeSize: query.treeSize } : undefined;
+        await streamAuditExport(streamTarget(stream), ctx.dataSource, filters, format, ctx.clock(), proofs, csvSeparatorFor(query.delimiter, undefined));
         if (options.out) {
           stream.end();
           await finished(stream);

@@ -1,5 +1,5 @@
 import type { Role } from "../../admin-users/admin-user.entity";
-import { eventsQuerySchema } from "../../audit/audit-filters";
+import { eventsOrExportQuerySchema } from "../../audit/audit-filters";
 import { consistencyQuery, heldCheckpointBody, noQuery, proofQuery } from "../../audit/audit-routes";
 import { pageQuery } from "../../audit/pending-purges";
 import { adminOperation, errors, type Operation } from "../operation";
@@ -13,13 +13,13 @@ const AUDITOR: Role[] = ["compliance_auditor"];
 export const AUDIT_OPERATIONS: Operation[] = [
   adminOperation({
     method: "get", path: "/v1/audit/events", tag: "compliance", roles: AUDITOR, summary: "Query the audit log, or export it",
-    description: "Newest first; from inclusive, to exclusive. The cursor is bound to the filters it was issued with. With Accept: text/csv or application/x-ndjson the whole filtered result streams as a download (no cursor or limit then), each event with its leafIndex in the Merkle tree (null until integrated); with proofs=1 (NDJSON only) each event also carries its inclusion proof in the tree of treeSize leaves (default: the latest checkpoint's), for `dealer-gateway verify-export`. Audited (audit.query, audit.export).",
-    query: eventsQuerySchema,
+    description: "Newest first; from inclusive, to exclusive. The cursor is bound to the filters it was issued with. With Accept: text/csv or application/x-ndjson the whole filtered result streams as a download (no cursor or limit then), each event with its leafIndex in the Merkle tree (null until integrated); with proofs=1 (NDJSON only) each event also carries its inclusion proof in the tree of treeSize leaves (default: the latest checkpoint's), for `dealer-gateway verify-export`. cursor and limit apply to the JSON page only; proofs, treeSize and delimiter to the export only. Audited (audit.query, audit.export).",
+    query: eventsOrExportQuerySchema,
     responses: {
       200: {
         description: "One page; nextCursor is null on the last", schema: auditEventsPageSchema, headers: ["Cache-Control"],
         alternatives: {
-          "text/csv": { description: "RFC 4180 CSV with a header row; cells that a spreadsheet would evaluate are prefixed with '" },
+          "text/csv": { description: "RFC 4180 CSV with a UTF-8 byte order mark and a header row, comma-separated, or semicolon-separated with delimiter=semicolon or an Accept-Language whose spreadsheets use `;` (Dutch, French, German, ...); cells that a spreadsheet would evaluate are prefixed with '" },
           "application/x-ndjson": { description: "One event per line, with leafIndex, and with treeSize and inclusionProof when proofs=1" },
         },
       },
