@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import * as audit from "./audit-response-schemas";
 import * as replies from "./response-schemas";
+import { POLICY_PURPOSES } from "../purposes/policy-purposes";
 
 /** The named schemas of `components.schemas`; any other answer is described inline where it is used. */
 export const NAMED_SCHEMAS: [string, z.ZodType][] = [
@@ -15,12 +16,7 @@ export const NAMED_SCHEMAS: [string, z.ZodType][] = [
   ["AllPendingPurges", audit.allPendingPurgesSchema], ["VerifyResult", audit.verifySchema],
 ];
 
-const PURPOSE_SCOPES = {
-  "purpose:service_delivery": "Providing the services the customer asked for",
-  "purpose:in_store_experience": "Improving the customer's experience in store",
-  "purpose:record_accuracy": "Keeping records accurate",
-  "purpose:relationship_management": "Managing customer and seller relationships",
-};
+const PURPOSE_SCOPES = Object.fromEntries(Object.entries(POLICY_PURPOSES).map(([id, meaning]) => [`purpose:${id}`, meaning]));
 
 export const SECURITY_SCHEMES = {
   adminBearer: {
