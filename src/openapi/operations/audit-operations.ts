@@ -1,6 +1,6 @@
 import type { Role } from "../../admin-users/admin-user.entity";
 import { eventsOrExportQuerySchema } from "../../audit/audit-filters";
-import { consistencyQuery, heldCheckpointBody, noQuery, proofQuery } from "../../audit/audit-routes";
+import { consistencyQuery, heldCheckpointBody, noQuery, proofQuery, reportQuery } from "../../audit/audit-routes";
 import { pageQuery } from "../../audit/pending-purges";
 import { adminOperation, errors, type Operation } from "../operation";
 import {
@@ -28,9 +28,15 @@ export const AUDIT_OPERATIONS: Operation[] = [
   }),
   adminOperation({
     method: "get", path: "/v1/audit/customers/:id/report", tag: "compliance", roles: AUDITOR, summary: "Data-subject access report",
-    description: "Every dealer that received the customer's data, when, for which purpose and which fields, with the full consent history. Works for an erased customer's tombstone. Audited (audit.report).",
-    query: noQuery,
-    responses: { 200: { description: "The report", schema: dataSubjectReportSchema, headers: ["Cache-Control"] } }, errors: errors(404),
+    description: "Every dealer that received the customer's data, when, for which purpose and which fields, with the full consent history. Works for an erased customer's tombstone. With Accept: text/html or format=html, the same report as a printable page for the customer, in the language of their record (en, nl or fr; else lang, else English), with dealers by name and purposes, fields and channels in words, all values HTML-escaped, no script, under a strict Content-Security-Policy. Audited (audit.report).",
+    query: reportQuery,
+    responses: {
+      200: {
+        description: "The report", schema: dataSubjectReportSchema, headers: ["Cache-Control"],
+        alternatives: { "text/html": { description: "The printable report, a self-contained HTML page (print it, or save it as PDF from the browser)" } },
+      },
+    },
+    errors: errors(404, 406),
   }),
   adminOperation({
     method: "get", path: "/v1/audit/dealers/:id/pending-purges", tag: "compliance", roles: AUDITOR, summary: "A dealer's unacknowledged withdrawals and erasures",
