@@ -65,6 +65,23 @@ describe("import-customers reads CSV as spreadsheets write it", () => {
     expect(await externalRefsLike("UE-")).toEqual(["UE-1"]);
   });
 
+  it("when an unclosed quote is closed by a later row's stray quote, then both rows are rejected on their own lines and the rest imported", async () => {
+    const file = path.join(workDir, "stray-quotes.csv");
+    fs.writeFileSync(file, [
+      HEADER.join(","),
+      `SQ-1,Sanne,"Jansen,sq-1@example.nl,nl-NL,Amsterdam`,
+      `SQ-2,Sanne,Jansen,sq-2@example.nl,nl-NL,"Amsterdam`,
+      row("SQ-3").join(","),
+    ].join("\n"));
+    const run = await cli(["--json", "import-customers", file]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).rejected).toEqual([
+      { line: 2, reason: "a quoted cell is not closed on this line, and the lines after it do not close it into a valid row" },
+      { line: 3, reason: "a quoted cell is never closed" },
+    ]);
+    expect(await externalRefsLike("SQ-")).toEqual(["SQ-3"]);
+  });
+
   it("when the file is separated by semicolons with a BOM, as Dutch Excel saves it, or by tabs, then the delimiter is detected", async () => {
     const semicolons = path.join(workDir, "excel-nl.csv");
     fs.writeFileSync(semicolons, `\uFEFF${HEADER.join(";")}\r\n${row("SC-1", "de Vries, van").join(";")}\r\n${row("SC-2").join(";")}\r\n`);
