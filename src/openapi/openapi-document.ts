@@ -1,5 +1,5 @@
 import { z } from "zod";
-import packageJson from "../../package.json";
+import { PACKAGE } from "../project-root";
 import { customerInputSchema } from "../customers/customer-input";
 import { CUSTOMER_BODY_EXAMPLES, EXAMPLE_OF } from "./examples";
 import { HEADERS, NAMED_SCHEMAS, SECURITY_SCHEMES, TAGS } from "./components";
@@ -191,8 +191,8 @@ export function buildOpenApiDocument(operations: Operation[] = OPERATIONS): Json
     openapi: "3.1.0",
     info: {
       title: "dealer-gateway",
-      version: packageJson.version,
-      description: packageJson.description +
+      version: PACKAGE.version,
+      description: PACKAGE.description +
         "\n\nErrors are RFC 9457 problem+json bodies carrying a machine-readable `code`; the token endpoint answers RFC 6749 errors. Every response carries X-Request-Id.",
     },
     tags: TAGS,
