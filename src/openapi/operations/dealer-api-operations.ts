@@ -6,11 +6,12 @@ import { ackSchema, dealerCustomerSchema, dealerEventSchema, page } from "../res
 import { marketingPreferencesBody, purchaseBody, warrantyBody } from "../../customers/point-of-sale-input";
 import { marketingPreferencesSchema, purchaseSchema, warrantySchema } from "../../customers/customer-fields";
 import { idempotencyKeyHeader, MAX_WRITE_BODY_BYTES, writeQuery } from "../../dealer-api/point-of-sale-schemas";
+import { PURPOSE_IDS } from "../../purposes/policy-purposes";
 
 const purpose: Parameter & { required: boolean } = {
   schema: z.string().max(64),
   required: true,
-  description: "The purpose this request serves, one of GET /v1/purposes (service_delivery, in_store_experience, record_accuracy, relationship_management). Missing or unknown: 400 invalid_purpose.",
+  description: `The purpose this request serves: one of ${PURPOSE_IDS.join(", ")} (the access token's scope lists those granted to this dealer as purpose:<id>). Missing or unknown: 400 invalid_purpose, whose detail lists the valid ones.`,
 };
 
 const ACCESS_ERRORS = { 400: ["validation_failed", "invalid_purpose"], 403: ["purpose_not_granted", "transfer_safeguard_missing"] };
