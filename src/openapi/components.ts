@@ -59,6 +59,7 @@ export const TAGS = [
   { name: "dealers", description: "crm_admin: the dealer network" },
   { name: "credentials", description: "crm_admin: dealers' client credentials" },
   { name: "grants", description: "crm_admin: which purposes a dealer may ask for" },
+  { name: "webhooks", description: "crm_admin: dealers' webhooks, which push their consent-events feed as Standard Webhooks messages" },
   { name: "customers", description: "crm_admin: customer records, import, restriction and erasure" },
   { name: "consents", description: "crm_admin: consents with their full history" },
   { name: "access check", description: "crm_admin or compliance_auditor: explain a decision" },
