@@ -47,7 +47,8 @@ interface DeliveryRow extends FeedEventRow { id: string | number; dealer_id: str
 export function startWebhookDispatcher(deps: DispatcherDeps, intervalMs: number): WebhookDispatcher {
   if (intervalMs <= 0) return { stop: async () => undefined };
   const owner = randomUUID();
-  const leaseMs = deps.timeoutMs + 30_000;
+  // Long enough for an attempt and its settling; a process that died frees its deliveries after this.
+  const leaseMs = 2 * deps.timeoutMs + 5_000;
   const inFlight = new Map<string, number>();
   const running = new Set<Promise<void>>();
   const aborter = new AbortController();

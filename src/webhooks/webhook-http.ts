@@ -37,6 +37,7 @@ export function postWebhook(request: WebhookRequest): Promise<WebhookAnswer> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      request.signal?.removeEventListener("abort", onAbort);
       req.destroy();
       resolve(answer);
     };
@@ -61,7 +62,8 @@ export function postWebhook(request: WebhookRequest): Promise<WebhookAnswer> {
     req.on("error", (error: NodeJS.ErrnoException) => {
       finish({ status: null, error: error instanceof EgressRefused || error.code === "EGRESS_REFUSED" ? `refused: ${error.message}` : `connection failed: ${error.code ?? error.message}` });
     });
-    request.signal?.addEventListener("abort", () => finish({ status: null, error: "aborted: the gateway is stopping" }), { once: true });
+    const onAbort = () => finish({ status: null, error: "aborted: the gateway is stopping" });
+    request.signal?.addEventListener("abort", onAbort, { once: true });
     req.end(request.body);
   });
 }
