@@ -15,9 +15,10 @@ for (const [prefix, bits] of [
   ["192.0.2.0", 24], ["192.88.99.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
 ] as const) BLOCKED.addSubnet(prefix, bits, "ipv4");
 for (const [prefix, bits] of [
-  ["::", 128], ["::1", 128], ["::ffff:0:0", 96], ["64:ff9b::", 96], ["64:ff9b:1::", 48], ["100::", 64], ["2001::", 23], ["2001:db8::", 32],
+  ["::", 128], ["::1", 128], ["64:ff9b::", 96], ["64:ff9b:1::", 48], ["100::", 64], ["2001::", 23], ["2001:db8::", 32],
   ["2002::", 16], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8],
 ] as const) BLOCKED.addSubnet(prefix, bits, "ipv6");
+// IPv4-mapped IPv6 addresses (::ffff:10.0.0.1) are checked by BlockList against the IPv4 rules above.
 
 export function isBlockedAddress(address: string): boolean {
   const family = net.isIP(address);
@@ -68,7 +69,7 @@ export const systemLookup: Lookup = (hostname) => dns.promises.lookup(hostname, 
 export async function resolveChecked(host: string, allowed: AllowedHosts, lookup: Lookup): Promise<{ address: string; family: number }[]> {
   let addresses: { address: string; family: number }[];
   try {
-    addresses = await lookup(host);
+    addresses = net.isIP(host) !== 0 ? [{ address: host, family: net.isIP(host) }] : await lookup(host);
   } catch {
     throw new EgressRefused("host name does not resolve");
   }
