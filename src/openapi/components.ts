@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import * as audit from "./audit-response-schemas";
 import * as replies from "./response-schemas";
+import * as webhooks from "../webhooks/webhook-schemas";
 
 /** The named schemas of `components.schemas`; any other answer is described inline where it is used. */
 export const NAMED_SCHEMAS: [string, z.ZodType][] = [
@@ -13,6 +14,7 @@ export const NAMED_SCHEMAS: [string, z.ZodType][] = [
   ["Acknowledgement", replies.ackSchema], ["AuditEvent", audit.auditEventSchema], ["AuditEventsPage", audit.auditEventsPageSchema],
   ["DataSubjectReport", audit.dataSubjectReportSchema], ["DealerPendingPurges", audit.dealerPendingPurgesSchema],
   ["AllPendingPurges", audit.allPendingPurgesSchema], ["VerifyResult", audit.verifySchema],
+  ["Webhook", webhooks.webhookStatusSchema], ["WebhookSecret", webhooks.webhookCreatedSchema], ["WebhookDelivery", webhooks.deliverySchema],
 ];
 
 const PURPOSE_SCOPES = {
