@@ -9,7 +9,7 @@ import { postWebhook, type WebhookAnswer } from "./webhook-http";
 import { webhookMessage, type FeedEventRow } from "./webhook-message";
 import { retryDelayMs } from "./webhook-retry";
 import type { WebhookKey } from "./webhook-secret";
-import { settleDelivery, type Attempt } from "./webhook-settle";
+import { isSettled, settleDelivery, type Attempt } from "./webhook-settle";
 import { WebhookDeliveryEntity } from "./webhook.entity";
 
 export interface DispatcherDeps {
@@ -34,6 +34,9 @@ export interface WebhookDispatcher {
 /** Deliveries looked at per round; more wait for the next round. */
 const ROUND_SIZE = 100;
 const QUEUE_DEPTH_EVERY_MS = 1000;
+/** Settled and abandoned deliveries are kept this long for the console, then pruned; the audit log keeps every attempt. */
+export const KEEP_FINISHED_DELIVERIES_MS = 30 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 interface DueRow { id: string | number; dealer_id: string }
 interface DeliveryRow extends FeedEventRow { id: string | number; dealer_id: string; attempts: number; created_at: string; url: string; secret: string }
@@ -55,6 +58,7 @@ export function startWebhookDispatcher(deps: DispatcherDeps, intervalMs: number)
   let busy = false;
   let current: Promise<void> = Promise.resolve();
   let depthAt = 0;
+  let prunedAt = 0;
 
   async function claim(id: string, now: Date): Promise<boolean> {
     try {
@@ -96,13 +100,12 @@ export function startWebhookDispatcher(deps: DispatcherDeps, intervalMs: number)
       exhausted: now.getTime() - Date.parse(row.created_at) >= deps.retryWindowMs,
       nextAttemptAt: new Date(now.getTime() + retryDelayMs(row.attempts + 1)),
     };
-    await settleDelivery(deps, attempt, now);
-    recordMetrics(attempt, Date.now() - Date.parse(row.at));
+    const { disabled } = await settleDelivery(deps, attempt, now);
+    recordMetrics(attempt.answer, disabled, Date.now() - Date.parse(row.at));
   }
 
-  function recordMetrics(attempt: Attempt, sinceEventMs: number): void {
-    const { answer } = attempt;
-    if (answer.status !== null && answer.status >= 200 && answer.status < 300) {
+  function recordMetrics(answer: WebhookAnswer, disabled: boolean, sinceEventMs: number): void {
+    if (isSettled(answer)) {
       deps.metrics.attempts.inc({ outcome: "delivered" });
       deps.metrics.latency.observe(Math.max(0, sinceEventMs) / 1000);
       return;
@@ -110,7 +113,7 @@ export function startWebhookDispatcher(deps: DispatcherDeps, intervalMs: number)
     deps.metrics.attempts.inc({ outcome: "failed" });
     const reason = answer.status !== null ? "status" : answer.error.startsWith("refused") ? "refused" : answer.error.startsWith("no answer") ? "timeout" : "connection";
     deps.metrics.failures.inc({ reason });
-    if (attempt.exhausted) deps.metrics.failures.inc({ reason: "disabled" });
+    if (disabled) deps.metrics.failures.inc({ reason: "disabled" });
   }
 
   async function updateQueueDepth(): Promise<void> {
@@ -120,9 +123,16 @@ export function startWebhookDispatcher(deps: DispatcherDeps, intervalMs: number)
     deps.metrics.queueDepth.set(Number(rows[0]?.n ?? 0));
   }
 
+  async function pruneFinished(now: Date): Promise<void> {
+    if (now.getTime() - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = now.getTime();
+    await deps.dataSource.query("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ?", [new Date(now.getTime() - KEEP_FINISHED_DELIVERIES_MS).toISOString()]);
+  }
+
   async function round(): Promise<void> {
     const now = deps.clock();
     await updateQueueDepth();
+    await pruneFinished(now);
     const due: DueRow[] = await deps.dataSource.query(
       `SELECT d.id, d.dealer_id FROM webhook_deliveries d JOIN dealer_webhooks w ON w.dealer_id = d.dealer_id
         WHERE d.status = 'pending' AND w.status <> 'disabled' AND d.next_attempt_at <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?)

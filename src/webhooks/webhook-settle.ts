@@ -35,14 +35,16 @@ async function recordSuccess(manager: EntityManager, attempt: Attempt, at: strin
     .where("dealer_id = :dealerId AND status <> 'disabled'", { dealerId: attempt.dealerId }).execute();
 }
 
-async function recordFailure(manager: EntityManager, attempt: Attempt, at: string): Promise<void> {
+/** Returns whether this failure disabled the webhook (the retry window ran out, and no other attempt had disabled it first). */
+async function recordFailure(manager: EntityManager, attempt: Attempt, at: string): Promise<boolean> {
   const failure = { lastAttemptAt: at, lastStatus: attempt.answer.status, lastError: failureText(attempt.answer), lastResponse: responseOf(attempt.answer) };
   if (attempt.exhausted) {
-    await manager.createQueryBuilder().update(WebhookDeliveryEntity)
+    const abandoned = await manager.createQueryBuilder().update(WebhookDeliveryEntity)
       .set({ status: "abandoned", attempts: attempt.number, ...failure, claimedUntil: null, claimedBy: null })
-      .where("id = :id", { id: attempt.deliveryId }).execute();
+      .where("id = :id AND status = 'pending'", { id: attempt.deliveryId }).execute();
+    if ((abandoned.affected ?? 0) === 0) return false;
     await disableWebhook(manager, attempt.dealerId, at, failure.lastError);
-    return;
+    return true;
   }
   await manager.createQueryBuilder().update(WebhookDeliveryEntity)
     .set({ attempts: attempt.number, nextAttemptAt: attempt.nextAttemptAt.toISOString(), ...failure, claimedUntil: null, claimedBy: null })
@@ -50,6 +52,7 @@ async function recordFailure(manager: EntityManager, attempt: Attempt, at: strin
   await manager.createQueryBuilder().update(DealerWebhookEntity)
     .set({ status: "failing", lastFailureAt: at, lastFailure: failure.lastError })
     .where("dealer_id = :dealerId AND status <> 'disabled'", { dealerId: attempt.dealerId }).execute();
+  return false;
 }
 
 /** After the retry window: the webhook stops, and what it still had to deliver is abandoned; the feed stays the record. */
@@ -68,17 +71,19 @@ const responseOf = (answer: WebhookAnswer) => (answer.status !== null ? answer.b
  * Records an attempt and its `webhook.delivery` audit event in one transaction. If the audit event
  * cannot be written nothing is recorded, the lease runs out, and the event is delivered again.
  */
-export async function settleDelivery(deps: { dataSource: DataSource; audit: AuditLog }, attempt: Attempt, now: Date): Promise<void> {
+export async function settleDelivery(deps: { dataSource: DataSource; audit: AuditLog }, attempt: Attempt, now: Date): Promise<{ disabled: boolean }> {
   const at = now.toISOString();
   const settled = isSettled(attempt.answer);
-  await inTransaction(deps.dataSource, async (manager) => {
+  return inTransaction(deps.dataSource, async (manager) => {
+    let disabled = false;
     if (settled) await recordSuccess(manager, attempt, at);
-    else await recordFailure(manager, attempt, at);
+    else disabled = await recordFailure(manager, attempt, at);
     await deps.audit.record({
       actorType: "system", actorId: "webhook-dispatcher", action: "webhook.delivery", dealerId: attempt.dealerId,
-      decision: settled ? "allow" : "deny", reason: settled ? null : attempt.exhausted ? "webhook_disabled" : "delivery_failed",
+      decision: settled ? "allow" : "deny", reason: settled ? null : disabled ? "webhook_disabled" : "delivery_failed",
       status: attempt.answer.status ?? 0, requestId: `webhook-${attempt.deliveryId}-${attempt.number}`, ip: "local",
       detail: { deliveryId: attempt.deliveryId, eventId: attempt.eventId, attempt: attempt.number, ...(settled ? {} : { error: failureText(attempt.answer) }) },
     }, manager);
+    return { disabled };
   });
 }
