@@ -92,7 +92,7 @@ export function auditRoutes(deps: AppDeps): Router {
 
   /** The witness file's last checkpoint, and the one the caller holds: the log must extend both. */
   const verify = (held?: string) =>
-    verifyAuditLog(deps.dataSource, deps.auditKey, { held: heldCheckpoints(deps.config.AUDIT_WITNESS_FILE, held) });
+    verifyAuditLog(deps.dataSource, deps.auditKey, { held: heldCheckpoints(deps.config.AUDIT_WITNESS_FILE, held), now: deps.clock });
 
   routes.get("/v1/audit/verify", AUDITOR, async (req, res) => {
     parse(noQuery, req.query, "query");

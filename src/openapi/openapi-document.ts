@@ -1,5 +1,5 @@
 import { z } from "zod";
-import packageJson from "../../package.json";
+import { PACKAGE } from "../project-root";
 import { HEADERS, NAMED_SCHEMAS, SECURITY_SCHEMES, TAGS } from "./components";
 import { jsonSchemaOf, type JsonSchema } from "./json-schema";
 import type { Operation, Parameter, Reply } from "./operation";
@@ -179,8 +179,8 @@ export function buildOpenApiDocument(operations: Operation[] = OPERATIONS): Json
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "dealer-gateway",
-      version: packageJson.version,
-      description: packageJson.description +
+      version: PACKAGE.version,
+      description: PACKAGE.description +
         "\n\nErrors are RFC 9457 problem+json bodies carrying a machine-readable `code`; the token endpoint answers RFC 6749 errors. Every response carries X-Request-Id.",
     },
     tags: TAGS,

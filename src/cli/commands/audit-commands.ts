@@ -52,7 +52,7 @@ export function verifyAuditCommand(program: Command, io: CliIo): void {
       const held = options.checkpoint ? readFile(options.checkpoint, "checkpoint") : undefined;
       await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
         await recordEvent(ctx, { action: "audit.verify", detail: { full: true } });
-        const result = await verifyAuditLog(ctx.dataSource, ctx.auditKey, { full: true, held: heldCheckpoints(ctx.config.AUDIT_WITNESS_FILE, held) });
+        const result = await verifyAuditLog(ctx.dataSource, ctx.auditKey, { full: true, held: heldCheckpoints(ctx.config.AUDIT_WITNESS_FILE, held), now: ctx.clock });
         const human = result.ok
           ? `audit log intact: ${result.checked} events verified, ${result.treeSize} of them in the latest signed checkpoint`
           : `audit log TAMPERED: ${result.problem}${result.firstBadEventId ? ` at event ${result.firstBadEventId}` : ""}`;

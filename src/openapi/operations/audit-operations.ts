@@ -46,7 +46,7 @@ export const AUDIT_OPERATIONS: Operation[] = [
   }),
   adminOperation({
     method: "get", path: "/v1/audit/verify", tag: "compliance", roles: AUDITOR, summary: "Verify the audit log",
-    description: "Covers every event committed before the call: the latest checkpoint's signature; every leaf added since this process last verified, recomputed from its event, giving the checkpoint's root and extending the tree verified before; every event not yet integrated against its write batch's signature; no event outside the log; and, with AUDIT_WITNESS_FILE, that the log extends the witness's last checkpoint. Older leaves are recomputed by `dealer-gateway verify-audit --full`. Audited (audit.verify).",
+    description: "Covers every event committed before the call: the latest checkpoint's signature; every leaf added since the last verification (whose signed mark it continues from), recomputed from its event, giving the checkpoint's root and extending the tree verified before; every event not yet integrated against its write batch's signature; no event written since the last verification outside the log; and, with AUDIT_WITNESS_FILE, that the log extends the witness's last checkpoint. Older leaves are recomputed by `dealer-gateway verify-audit --full`. Audited (audit.verify).",
     query: noQuery,
     responses: { 200: { description: "The verification result", schema: verifySchema, headers: ["Cache-Control"] } }, errors: {},
   }),

@@ -10,8 +10,8 @@ const int = (name: string, nullable = false): TableColumnOptions => ({ name, typ
  * Dealer webhooks (contract section 5): one webhook per dealer, its signing secret encrypted at rest,
  * and the outbox of deliveries, one row per feed event, queued in the transaction that creates the event.
  */
-export class DealerWebhooks1764500000000 implements MigrationInterface {
-  name = "DealerWebhooks1764500000000";
+export class DealerWebhooks1764600000000 implements MigrationInterface {
+  name = "DealerWebhooks1764600000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const big = isMysql(queryRunner) ? "bigint" : "integer";
