@@ -41,9 +41,9 @@ export function AuditLogPage({ query }: PageProps) {
     setFilters(next);
     void load(next);
   };
-  const onExport = (format: "csv" | "ndjson") =>
+  const onExport = (format: "csv" | "ndjson", delimiter?: "semicolon") =>
     exporting.run(async () => {
-      const { blob, filename } = await exportAuditEvents(filters, format);
+      const { blob, filename } = await exportAuditEvents(filters, format, delimiter);
       saveBlob(blob, filename ?? `audit-events.${format}`);
     });
 
@@ -55,6 +55,7 @@ export function AuditLogPage({ query }: PageProps) {
       <Panel title="Events" actions={
         <>
           <Button busy={exporting.busy} onClick={() => onExport("csv")} label="Export as CSV">Export CSV</Button>
+          <Button busy={exporting.busy} onClick={() => onExport("csv", "semicolon")} label="Export as CSV separated by semicolons, for Excel in Dutch, French or German">Export CSV (;)</Button>
           <Button busy={exporting.busy} onClick={() => onExport("ndjson")} label="Export as NDJSON">Export NDJSON</Button>
         </>
       }>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { customerReport } from "../../api/audit";
+import { customerReport, printableCustomerReport } from "../../api/audit";
 import type { DataSubjectReport } from "../../api/types";
 import type { PageProps } from "../../routes";
 import { navigate } from "../../routing/router";
@@ -26,6 +26,7 @@ export function ReportPage({ query }: PageProps) {
     navigate(`/audit/report?customerId=${encodeURIComponent(customerId.trim())}`);
   };
   const download = () => report && saveBlob(new Blob([JSON.stringify(report, null, 2)], { type: "application/json" }), `data-subject-report-${report.customerId}.json`);
+  const printable = (customer: string) => action.run(async () => saveBlob((await printableCustomerReport(customer)).blob, `data-subject-report-${customer}.html`));
   return (
     <Page title="Data-subject report" intro="For an access request: every dealer that received the customer's data, when, for which purpose and which fields, with the consent history.">
       <Panel title="Customer">
@@ -37,7 +38,10 @@ export function ReportPage({ query }: PageProps) {
           <div class="actions"><Button type="submit" variant="primary" busy={action.busy}>Open report</Button></div>
         </form>
       </Panel>
-      {report && <ReportView report={report} actions={<Button onClick={download}>Download JSON</Button>} />}
+      {report && <ReportView report={report} actions={<>
+        <Button onClick={download}>Download JSON</Button>
+        <Button onClick={() => printable(report.customerId)} label="Download the report as a page to print for the customer, in their language">Printable report</Button>
+      </>} />}
     </Page>
   );
 }
