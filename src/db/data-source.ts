@@ -11,10 +11,12 @@ import { PurposeEntity } from "../purposes/purpose.entity";
 import { isMysql } from "./dialect";
 import { DropConnectionsToNodesOutOfCluster, readCausallyOnGalera } from "./galera";
 import { MIGRATIONS } from "./migrations";
+import { DealerWebhookEntity, WebhookDeliveryEntity } from "../webhooks/webhook.entity";
 
 export const ENTITIES = [
   AdminUserEntity, PurposeEntity, DealerEntity, DealerCredentialEntity, DealerGrantEntity, CustomerEntity,
   ConsentEntity, ConsentPurposeEntity, ConsentHistoryEntity, DealerEventEntity, DealerEventAckEntity, AuditEventEntity,
+  DealerWebhookEntity, WebhookDeliveryEntity,
 ];
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/gateway.sqlite";

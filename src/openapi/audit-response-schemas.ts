@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WEBHOOK_STATUSES } from "../webhooks/webhook.entity";
 import { consentSchema } from "./response-schemas";
 
 /** The compliance API's answers (src/audit): events, the data-subject report, pending purges, verification. */
@@ -59,10 +60,15 @@ export const dealerPendingPurgesSchema = z.strictObject({
     since: at, ageSeconds: z.number().int(),
   })),
   nextCursor: z.string().nullable(),
+  webhook: z.strictObject({ status: z.enum(WEBHOOK_STATUSES), disabledAt: at.nullable() }).nullable()
+    .describe("The dealer's webhook; disabled: its retries ran out, so only the feed tells the dealer what to purge"),
 });
 
 export const allPendingPurgesSchema = z.strictObject({
-  items: z.array(z.strictObject({ dealerId: uuid, name: z.string(), pending: z.number().int(), oldestSince: at, ageSeconds: z.number().int() })),
+  items: z.array(z.strictObject({
+    dealerId: uuid, name: z.string(), pending: z.number().int(), oldestSince: at, ageSeconds: z.number().int(),
+    webhookStatus: z.enum(WEBHOOK_STATUSES).nullable().describe("The dealer's webhook status, null without a webhook"),
+  })),
 });
 
 export const verifySchema = z.strictObject({

@@ -11,6 +11,7 @@ import { StatusBadge } from "../../ui/status-badge";
 import { useAction, useResource } from "../../ui/use-resource";
 import { CredentialsPanel } from "./credentials-panel";
 import { GrantsPanel } from "./grants-panel";
+import { WebhookPanel } from "./webhook-panel";
 
 const SAFEGUARD_LABEL: Record<string, string> = { adequacy: "Adequacy decision", scc: "Standard contractual clauses" };
 
@@ -50,6 +51,7 @@ export function DealerPage({ params }: PageProps) {
       )}
       <CredentialsPanel dealerId={current.id} />
       <GrantsPanel dealerId={current.id} />
+      <WebhookPanel dealerId={current.id} />
     </Page>
   );
 }
