@@ -73,7 +73,7 @@ export const en = {
   "picker.actor": "Actor",
   "picker.dealerHint": "Type part of the dealer's name",
   "picker.customerHint": "Type the external reference, the email or part of the name",
-  "picker.actorHint": "Type an admin user's name or a dealer's name",
+  "picker.actorHint": "Type an admin user's name; a dealer's own requests are found with the dealer filter",
   "picker.noMatch": "No match",
   "picker.clear": "Clear {what}",
   "picker.chosen": "Chosen: {name}",

@@ -75,7 +75,7 @@ export const fr: Record<MessageKey, string> = {
   "picker.actor": "Acteur",
   "picker.dealerHint": "Tapez une partie du nom du revendeur",
   "picker.customerHint": "Tapez la référence externe, l'e-mail ou une partie du nom",
-  "picker.actorHint": "Tapez le nom d'un administrateur ou d'un revendeur",
+  "picker.actorHint": "Tapez le nom d'un administrateur ; les requêtes d'un revendeur se trouvent avec le filtre revendeur",
   "picker.noMatch": "Aucun résultat",
   "picker.clear": "Effacer {what}",
   "picker.chosen": "Choisi : {name}",

@@ -75,7 +75,7 @@ export const nl: Record<MessageKey, string> = {
   "picker.actor": "Actor",
   "picker.dealerHint": "Typ een deel van de naam van de dealer",
   "picker.customerHint": "Typ de externe referentie, het e-mailadres of een deel van de naam",
-  "picker.actorHint": "Typ de naam van een beheerder of van een dealer",
+  "picker.actorHint": "Typ de naam van een beheerder; verzoeken van een dealer zelf vindt u met het dealerfilter",
   "picker.noMatch": "Geen resultaat",
   "picker.clear": "{what} wissen",
   "picker.chosen": "Gekozen: {name}",
