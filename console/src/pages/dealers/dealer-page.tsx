@@ -1,15 +1,17 @@
 import { useState } from "preact/hooks";
-import { getDealer, setDealerStatus } from "../../api/crm";
+import { getDealer, setDealerStatus, updateDealer } from "../../api/crm";
+import { t } from "../../i18n/translate";
 import type { PageProps } from "../../routes";
 import { Link } from "../../routing/link";
 import { Button } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
-import { ErrorNotice } from "../../ui/error-notice";
+import { ErrorNotice, SuccessNotice } from "../../ui/error-notice";
 import { formatDateTime } from "../../ui/format";
-import { Loading, Page } from "../../ui/page";
+import { Loading, Page, Panel } from "../../ui/page";
 import { StatusBadge } from "../../ui/status-badge";
 import { useAction, useResource } from "../../ui/use-resource";
 import { CredentialsPanel } from "./credentials-panel";
+import { DealerForm } from "./dealer-form";
 import { GrantsPanel } from "./grants-panel";
 
 const SAFEGUARD_LABEL: Record<string, string> = { adequacy: "Adequacy decision", scc: "Standard contractual clauses" };
@@ -18,6 +20,8 @@ export function DealerPage({ params }: PageProps) {
   const dealer = useResource(() => getDealer(params.id!), [params.id]);
   const action = useAction();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
   if (!dealer.data) return <Page title="Dealer">{dealer.loading ? <Loading /> : <ErrorNotice problem={dealer.problem} />}</Page>;
   const current = dealer.data;
   const suspended = current.status === "suspended";
@@ -41,6 +45,15 @@ export function DealerPage({ params }: PageProps) {
         <div><dt>Transfer safeguard</dt><dd>{current.transferSafeguard ? SAFEGUARD_LABEL[current.transferSafeguard] : "None"}</dd></div>
         <div><dt>Added</dt><dd>{formatDateTime(current.createdAt)}</dd></div>
       </dl>
+      <SuccessNotice message={saved} />
+      {editing ? (
+        <Panel title={t("dealer.editForm")}>
+          <DealerForm label={t("dealer.editForm")} submitLabel={t("ui.save")} selfId={current.id}
+            initial={{ name: current.name, country: current.country, transferSafeguard: current.transferSafeguard ?? "" }}
+            save={(draft) => updateDealer(current.id, { name: draft.name, country: draft.country, transferSafeguard: draft.transferSafeguard || null })}
+            onSaved={() => { setEditing(false); setSaved(t("dealer.saved")); dealer.reload(); }} onCancel={() => setEditing(false)} />
+        </Panel>
+      ) : <p><Button onClick={() => { setSaved(null); setEditing(true); }}>{t("dealer.edit")}</Button></p>}
       {!confirming && <ErrorNotice problem={action.problem} />}
       {confirming && (
         <ConfirmDialog title={`Suspend ${current.name}?`} confirmLabel="Suspend dealer" danger busy={action.busy} problem={action.problem}
