@@ -7,6 +7,7 @@ import { hasKeptDraft } from "../../session/kept-drafts";
 import { Button } from "../../ui/button";
 import { ErrorNotice, SuccessNotice } from "../../ui/error-notice";
 import { Loading, Page, Panel } from "../../ui/page";
+import { rememberName } from "../../ui/pickers";
 import { StatusBadge } from "../../ui/status-badge";
 import { useResource } from "../../ui/use-resource";
 import { ConsentsPanel } from "./consents-panel";
@@ -23,6 +24,8 @@ export function CustomerPage({ params }: PageProps) {
   const current = customer.data;
   const erased = current.status === "erased";
   const title = current.name ? [current.name.salutation, current.name.given, current.name.family].filter(Boolean).join(" ") : t("ui.erasedCustomer");
+  // The access check opened from here shows this customer by name, as a picker would.
+  if (current.name && current.externalRef) rememberName(current.id, `${current.name.given} ${current.name.family} (${current.externalRef})`);
   return (
     <Page
       title={title}

@@ -10,6 +10,7 @@ import { formatDateTime } from "../../ui/format";
 import { Loading, Page, Panel } from "../../ui/page";
 import { StatusBadge } from "../../ui/status-badge";
 import { useAction, useResource } from "../../ui/use-resource";
+import { rememberName } from "../../ui/pickers";
 import { CredentialsPanel } from "./credentials-panel";
 import { DealerForm } from "./dealer-form";
 import { GrantsPanel } from "./grants-panel";
@@ -24,6 +25,7 @@ export function DealerPage({ params }: PageProps) {
   const [saved, setSaved] = useState<string | null>(null);
   if (!dealer.data) return <Page title="Dealer">{dealer.loading ? <Loading /> : <ErrorNotice problem={dealer.problem} />}</Page>;
   const current = dealer.data;
+  rememberName(current.id, current.name);
   const suspended = current.status === "suspended";
   const changeStatus = async () => {
     if (await action.run(() => setDealerStatus(current.id, suspended ? "reinstate" : "suspend"))) {
