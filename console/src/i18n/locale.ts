@@ -35,6 +35,16 @@ export function currentLocale(): Locale {
   return current;
 }
 
+/**
+ * The locale dates and numbers are written in: the browser's own regional form of the chosen language
+ * (en-GB writes 05:05:57, en-US 5:05:57 AM; fr-CH and fr-FR differ in numbers), else the language itself.
+ */
+export function formattingLocale(): string {
+  const regional = (navigator.languages?.length ? navigator.languages : [navigator.language])
+    .find((language) => language.toLowerCase().split("-")[0] === current);
+  return regional ?? current;
+}
+
 /** A choice made with the switcher is kept for the next visit; it is a preference, not personal data. */
 export function chooseLocale(next: Locale): void {
   current = next;

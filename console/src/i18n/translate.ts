@@ -1,4 +1,4 @@
-import { currentLocale, type Locale } from "./locale";
+import { currentLocale, formattingLocale, type Locale } from "./locale";
 import { en, type MessageKey } from "./messages/en";
 import { fr } from "./messages/fr";
 import { nl } from "./messages/nl";
@@ -15,7 +15,7 @@ export function t(key: MessageKey, params: MessageParams = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
-    return typeof value === "number" ? value.toLocaleString(locale) : value;
+    return typeof value === "number" ? value.toLocaleString(formattingLocale()) : value;
   });
 }
 

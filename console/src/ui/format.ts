@@ -1,11 +1,11 @@
-import { currentLocale } from "../i18n/locale";
+import { formattingLocale } from "../i18n/locale";
 import { t, tMaybe } from "../i18n/translate";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** One formatter per language and style, built on first use. */
 function formatter(style: "dateTime" | "date" | "day"): Intl.DateTimeFormat {
-  const locale = currentLocale();
+  const locale = formattingLocale();
   const key = `${locale}:${style}`;
   let found = formatters.get(key);
   if (!found) {
@@ -34,7 +34,7 @@ export function formatShortDay(day: string): string {
 }
 
 export function formatNumber(value: number): string {
-  return value.toLocaleString(currentLocale());
+  return value.toLocaleString(formattingLocale());
 }
 
 /** The browser's time zone, which every time on screen and every chart day is given in. */
