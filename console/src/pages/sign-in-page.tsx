@@ -25,10 +25,7 @@ export function SignInPage({ locale }: { locale: Locale }) {
   return (
     <main class="sign-in">
       <div class="sign-in-card">
-        <div class="sign-in-top">
-          <p class="brand">{t("app.brand")} <span class="brand-sub">{t("app.console")}</span></p>
-          <LanguageSwitcher locale={locale} />
-        </div>
+        <p class="brand">{t("app.brand")} <span class="brand-sub">{t("app.console")}</span></p>
         <h1>{t("signIn.title")}</h1>
         <p class="intro">{t("signIn.intro")}</p>
         {ended === "expired" && !action.problem && (
@@ -42,6 +39,8 @@ export function SignInPage({ locale }: { locale: Locale }) {
             <Button type="submit" variant="primary" busy={action.busy}>{t("signIn.submit")}</Button>
           </div>
         </form>
+        {/* After the form: the first key press of a returning user lands in the username. */}
+        <div class="sign-in-language"><LanguageSwitcher locale={locale} /></div>
       </div>
     </main>
   );
