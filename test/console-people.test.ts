@@ -40,13 +40,13 @@ describe.skipIf(!runInBrowser)("the console for compliance officers and CRM agen
     await gw?.stop();
   });
 
-  async function signedIn(options: { viewport?: { width: number; height: number }; locale?: string; path?: string } = {}): Promise<Page> {
+  async function signedIn(options: { viewport?: { width: number; height: number }; locale?: string; path?: string; url?: string } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 }, locale: options.locale ?? "en-GB", timezoneId: "Europe/Amsterdam" });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const errors = collectPageErrors(page);
     page.on("close", () => pageErrors.push(...errors));
-    await page.goto(`${gw.url}/console${options.path ?? "/"}`);
+    await page.goto(`${options.url ?? gw.url}/console${options.path ?? "/"}`);
     await page.locator("input[name=username]").fill(ADMIN_USERNAME);
     await page.locator("input[name=password]").fill(ADMIN_PASSWORD);
     await page.locator("form button[type=submit]").click();
@@ -161,6 +161,37 @@ describe.skipIf(!runInBrowser)("the console for compliance officers and CRM agen
     const english = await signedIn({ locale: "en-US", path: "/customers" });
     await english.getByRole("heading", { name: "Customers", level: 1 }).waitFor();
     await english.close();
+  });
+
+  it("when the session nears its end, then the console warns, and a half-filled form survives signing in again", async () => {
+    // Admin tokens of 20 s: inside the warning's two minutes from the start, and expired while the test waits.
+    const shortLived = await startTestGateway({ clock: new TestClock(new Date()), env: { ADMIN_TOKEN_TTL_SECONDS: "20" } });
+    try {
+      const page = await signedIn({ path: "/customers", url: shortLived.url });
+      await expect.poll(() => page.locator(".session-warning").textContent()).toMatch(/Your session ends in \d+ s/);
+      const form = page.getByRole("form", { name: "Add a customer" });
+      await form.getByLabel("Given name").fill("Hendrik");
+      await form.getByLabel("External reference").fill(`CRM-KEPT-${tag}`);
+      await screenshot(page, "people-05-session-warning");
+
+      await page.waitForTimeout(21_000);
+      const search = page.getByRole("search", { name: "Find a customer" });
+      await search.getByLabel("Customer").fill("CRM");
+      await search.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("heading", { name: "Sign in", level: 1 }).waitFor();
+      expect(await page.getByRole("status").first().textContent()).toContain("Your unsent form was kept");
+      await screenshot(page, "people-06-session-ended-form-kept");
+      await page.locator("input[name=username]").fill(ADMIN_USERNAME);
+      await page.locator("input[name=password]").fill(ADMIN_PASSWORD);
+      await page.locator("form button[type=submit]").click();
+      await page.getByRole("heading", { name: "Customers", level: 1 }).waitFor();
+      const again = page.getByRole("form", { name: "Add a customer" });
+      expect(await again.getByLabel("Given name").inputValue()).toBe("Hendrik");
+      expect(await again.getByLabel("External reference").inputValue()).toBe(`CRM-KEPT-${tag}`);
+      await page.close();
+    } finally {
+      await shortLived.stop();
+    }
   });
 
   it("when every page has been used, then none reported a script error or a CSP violation", () => {

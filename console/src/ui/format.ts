@@ -33,6 +33,11 @@ export function formatShortDay(day: string): string {
   return formatter("day").format(new Date(`${day}T12:00:00`));
 }
 
+/** An amount in its currency, written the way the chosen language writes money. */
+export function formatMoney(amount: number, currency?: string): string {
+  return currency ? new Intl.NumberFormat(formattingLocale(), { style: "currency", currency }).format(amount) : formatNumber(amount);
+}
+
 export function formatNumber(value: number): string {
   return value.toLocaleString(formattingLocale());
 }

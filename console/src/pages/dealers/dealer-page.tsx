@@ -15,7 +15,6 @@ import { CredentialsPanel } from "./credentials-panel";
 import { DealerForm } from "./dealer-form";
 import { GrantsPanel } from "./grants-panel";
 
-const SAFEGUARD_LABEL: Record<string, string> = { adequacy: "Adequacy decision", scc: "Standard contractual clauses" };
 
 export function DealerPage({ params }: PageProps) {
   const dealer = useResource(() => getDealer(params.id!), [params.id]);
@@ -36,16 +35,16 @@ export function DealerPage({ params }: PageProps) {
   return (
     <Page
       title={current.name}
-      intro={<><Link href="/dealers">Dealers</Link> · <span class="mono">{current.id}</span></>}
+      intro={<><Link href="/dealers">{t("nav.dealers")}</Link> · <span class="mono">{current.id}</span></>}
       actions={suspended
         ? <Button variant="primary" busy={action.busy} onClick={changeStatus}>Reinstate dealer</Button>
         : <Button variant="danger" onClick={() => setConfirming(true)}>Suspend dealer</Button>}
     >
       <dl class="facts">
-        <div><dt>Status</dt><dd><StatusBadge status={current.status} /></dd></div>
-        <div><dt>Country</dt><dd>{current.country}</dd></div>
-        <div><dt>Transfer safeguard</dt><dd>{current.transferSafeguard ? SAFEGUARD_LABEL[current.transferSafeguard] : "None"}</dd></div>
-        <div><dt>Added</dt><dd>{formatDateTime(current.createdAt)}</dd></div>
+        <div><dt>{t("customers.status")}</dt><dd><StatusBadge status={current.status} /></dd></div>
+        <div><dt>{t("dealer.country")}</dt><dd>{current.country}</dd></div>
+        <div><dt>{t("dealer.safeguard")}</dt><dd>{t(`dealer.safeguard.${current.transferSafeguard ?? "none"}`)}</dd></div>
+        <div><dt>{t("dealers.added")}</dt><dd>{formatDateTime(current.createdAt)}</dd></div>
       </dl>
       <SuccessNotice message={saved} />
       {editing ? (
