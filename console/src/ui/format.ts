@@ -74,9 +74,9 @@ export function timeAgo(iso: string, now: number): string {
   return seconds < 60 ? t("ui.secondsAgo", { count: seconds }) : t("ui.ago", { age: humanAge(seconds) });
 }
 
-/** `service_delivery` reads "Service delivery" (or its catalogue words, for a known purpose or channel). */
+/** `service_delivery` reads "Service delivery" (or its catalogue words, for a known purpose, channel or decision reason). */
 export function label(id: string): string {
-  const known = tMaybe(`purpose.${id}`) ?? tMaybe(`channel.${id}`);
+  const known = tMaybe(`purpose.${id}`) ?? tMaybe(`channel.${id}`) ?? tMaybe(`reasonShort.${id}`);
   if (known) return known;
   const words = id.replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
