@@ -96,6 +96,7 @@ describe.skipIf(!runInBrowser)("the console for compliance officers and CRM agen
     await expect.poll(() => page.locator(".consent-status").first().textContent()).toContain("withdrawn");
     expect(await page.locator(".consent-status .badge").filter({ hasText: "active" }).count()).toBe(0);
     expect(await page.locator(".timeline").first().textContent()).toContain("ended by erasure");
+    await expect.poll(() => page.locator(".timeline").first().textContent()).toContain(`by admin ${ADMIN_USERNAME}`);
     await screenshot(page, "people-03-erased-consents-ended");
     await page.close();
   });

@@ -94,6 +94,18 @@ describe("look-ups for pickers", () => {
     expect(users.body.items[0]).toEqual({ id: expect.any(String), username: ADMIN_USERNAME });
   });
 
+  it("when the console asks by ids, then it gets the names of choices already made", async () => {
+    const users = await gw.http.get(`/v1/admin/lookup/admin-users?q=${ADMIN_USERNAME}`).set(as(auditorOnly)).expect(200);
+    const adminId = users.body.items[0].id as string;
+    const byId = await gw.http.get(`/v1/admin/lookup/admin-users?ids=${adminId}`).set(as(adminToken)).expect(200);
+    expect(byId.body.items).toEqual([{ id: adminId, username: ADMIN_USERNAME }]);
+    const customer = await createCustomer(gw);
+    const customers = await gw.http.get(`/v1/admin/lookup/customers?ids=${customer.id}`).set(as(auditorOnly)).expect(200);
+    expect(customers.body.items).toEqual([{ id: customer.id, externalRef: customer.externalRef, name: `Amélie ${customer.name.family}` }]);
+    await gw.http.get("/v1/admin/lookup/dealers?ids=not-a-uuid").set(as(auditorOnly)).expect(400);
+    await gw.http.get(`/v1/admin/lookup/dealers?ids=${adminId}&q=x`).set(as(auditorOnly)).expect(400);
+  });
+
   it("when a user admin asks, or the text is empty, then the look-up is refused", async () => {
     await gw.http.get("/v1/admin/lookup/customers?q=CRM").set(as(userAdminOnly)).expect(403);
     const empty = await gw.http.get("/v1/admin/lookup/customers?q=").set(as(auditorOnly)).expect(400);

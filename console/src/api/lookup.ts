@@ -10,4 +10,5 @@ export type AdminUserChoice = z.infer<typeof adminUserChoicesSchema>["items"][nu
 export const lookUpDealers = (q: string) => get<{ items: DealerChoice[] }>(`/v1/admin/lookup/dealers${query({ q })}`);
 export const lookUpCustomers = (q: string) => get<{ items: CustomerChoice[] }>(`/v1/admin/lookup/customers${query({ q })}`);
 export const lookUpAdminUsers = (q: string) => get<{ items: AdminUserChoice[] }>(`/v1/admin/lookup/admin-users${query({ q })}`);
+export const adminUsersByIds = (ids: string[]) => get<{ items: AdminUserChoice[] }>(`/v1/admin/lookup/admin-users${query({ ids: ids.join(",") })}`);
 export const consentDefaults = () => get<{ policyVersion: string | null }>("/v1/admin/consent-defaults");

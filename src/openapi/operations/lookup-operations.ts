@@ -8,7 +8,7 @@ const PICKERS: Role[] = ["crm_admin", "compliance_auditor"];
 const lookup = (what: string, path: string, summary: string, description: string, schema: typeof dealerChoicesSchema | typeof customerChoicesSchema | typeof adminUserChoicesSchema): Operation =>
   adminOperation({
     method: "get", path: `/v1/admin/lookup/${path}`, tag: "compliance", roles: PICKERS, summary,
-    description: `${description} For pickers that search as you type; read-only. Audited (lookup.${what}) with the ids returned, never the text typed.`,
+    description: `${description} For pickers that search as you type; with ids= instead of q, the named ones (up to 20), to show the names of choices already made. Read-only. Audited (lookup.${what}) with the ids returned, never the text typed.`,
     query: lookupQuery,
     responses: { 200: { description: "The matches", schema, headers: ["Cache-Control"] } }, errors: {},
   });

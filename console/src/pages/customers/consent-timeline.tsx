@@ -1,8 +1,10 @@
+import { adminUsersByIds } from "../../api/lookup";
 import type { Consent } from "../../api/types";
 import { Button } from "../../ui/button";
 import { t } from "../../i18n/translate";
 import { formatDateTime, label, shortId } from "../../ui/format";
 import { StatusBadge } from "../../ui/status-badge";
+import { useResource } from "../../ui/use-resource";
 
 interface TimelineProps {
   consents: Consent[];
@@ -20,16 +22,22 @@ interface Moment {
 }
 
 /** The history as stored, plus the expiry, which happens by itself and so is never a stored change. */
-function momentsOf(consent: Consent): Moment[] {
+function momentsOf(consent: Consent, username: (id: string) => string | undefined): Moment[] {
   const moments: Moment[] = consent.history.map((entry) => ({
     at: entry.at, kind: entry.action !== "withdrawn" ? "granted" : entry.reason === "erased" ? "erased" : "withdrawn", purposes: entry.purposes,
-    by: `${t(`audit.actorType.${entry.actorType}`)} ${shortId(entry.actorId)}`, reason: entry.reason === "erased" ? null : entry.reason,
+    by: `${t(`audit.actorType.${entry.actorType}`)} ${(entry.actorType === "admin" && username(entry.actorId)) || shortId(entry.actorId)}`,
+    reason: entry.reason === "erased" ? null : entry.reason,
   }));
   if (consent.status === "expired" && consent.expiresAt) moments.push({ at: consent.expiresAt, kind: "expired", purposes: consent.purposes });
   return moments.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 export function ConsentTimeline({ consents, dealerName, onWithdraw }: TimelineProps) {
+  // Who changed each consent, by username rather than id; the history itself holds ids only.
+  const adminIds = [...new Set(consents.flatMap((consent) => consent.history.filter((entry) => entry.actorType === "admin").map((entry) => entry.actorId)))]
+    .filter((id) => /^[0-9a-f-]{36}$/i.test(id)).slice(0, 20);
+  const admins = useResource(() => (adminIds.length ? adminUsersByIds(adminIds) : Promise.resolve({ items: [] })), [adminIds.join()]);
+  const username = (id: string) => admins.data?.items.find((user) => user.id === id)?.username;
   if (consents.length === 0) return <p class="empty">{t("consent.none")}</p>;
   const newestFirst = [...consents].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return (
@@ -57,7 +65,7 @@ export function ConsentTimeline({ consents, dealerName, onWithdraw }: TimelinePr
             <div><dt>{t("consent.expires")}</dt><dd>{consent.expiresAt ? formatDateTime(consent.expiresAt) : t("ui.never")}</dd></div>
           </dl>
           <ol class="timeline" aria-label={t("consent.history")}>
-            {momentsOf(consent).map((moment, index) => (
+            {momentsOf(consent, username).map((moment, index) => (
               <li key={index} class={`moment moment-${moment.kind}`}>
                 <time dateTime={moment.at}>{formatDateTime(moment.at)}</time>
                 <span class="moment-kind">{t(`consent.moment.${moment.kind}`)}</span>
