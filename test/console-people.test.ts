@@ -86,6 +86,14 @@ describe.skipIf(!runInBrowser)("the console for compliance officers and CRM agen
     await page.close();
   });
 
+  it("when the report is opened from an address holding only the customer's id, then the picker shows the customer's name", async () => {
+    const page = await signedIn({ path: `/audit/report?customerId=${customer.id}` });
+    await expect.poll(() => page.getByRole("combobox", { name: "Customer" }).inputValue()).toBe(`Amélie ${customer.name.family} (${customer.externalRef})`);
+    await page.getByRole("region", { name: "Dealers that received the data" }).filter({ hasText: dealerName }).waitFor();
+    await screenshot(page, "people-07-report-by-address");
+    await page.close();
+  });
+
   it("when a customer has been erased, then the consent reads as ended by erasure", async () => {
     const dealer = await createDealer(gw, { name: `Erasure test ${tag}` });
     const erased = await createCustomer(gw);

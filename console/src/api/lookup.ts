@@ -7,8 +7,11 @@ export type CustomerChoice = z.infer<typeof customerChoicesSchema>["items"][numb
 export type AdminUserChoice = z.infer<typeof adminUserChoicesSchema>["items"][number];
 
 /** Search-as-you-type look-ups, open to CRM admins and auditors alike: ids and names only. */
-export const lookUpDealers = (q: string) => get<{ items: DealerChoice[] }>(`/v1/admin/lookup/dealers${query({ q })}`);
-export const lookUpCustomers = (q: string) => get<{ items: CustomerChoice[] }>(`/v1/admin/lookup/customers${query({ q })}`);
-export const lookUpAdminUsers = (q: string) => get<{ items: AdminUserChoice[] }>(`/v1/admin/lookup/admin-users${query({ q })}`);
-export const adminUsersByIds = (ids: string[]) => get<{ items: AdminUserChoice[] }>(`/v1/admin/lookup/admin-users${query({ ids: ids.join(",") })}`);
+/** By text typed (`q`), or by the ids of choices already made (`ids`), to show their names again. */
+export type LookupRequest = { q: string } | { ids: string[] };
+const lookupQuery = (request: LookupRequest) => query("q" in request ? { q: request.q } : { ids: request.ids.join(",") });
+
+export const lookUpDealers = (request: LookupRequest) => get<{ items: DealerChoice[] }>(`/v1/admin/lookup/dealers${lookupQuery(request)}`);
+export const lookUpCustomers = (request: LookupRequest) => get<{ items: CustomerChoice[] }>(`/v1/admin/lookup/customers${lookupQuery(request)}`);
+export const lookUpAdminUsers = (request: LookupRequest) => get<{ items: AdminUserChoice[] }>(`/v1/admin/lookup/admin-users${lookupQuery(request)}`);
 export const consentDefaults = () => get<{ policyVersion: string | null }>("/v1/admin/consent-defaults");

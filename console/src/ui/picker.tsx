@@ -33,7 +33,7 @@ export function Picker(props: PickerProps) {
   const [options, setOptions] = useState<Choice[] | null>(null);
   const [active, setActive] = useState(0);
   const latest = useRef(0);
-  useEffect(() => setText(props.value?.label ?? ""), [props.value?.id]);
+  useEffect(() => setText(props.value?.label ?? ""), [props.value?.id, props.value?.label]);
   useEffect(() => {
     const wanted = text.trim();
     if (!wanted || wanted === props.value?.label) return setOptions(null);

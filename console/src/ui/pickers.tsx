@@ -1,4 +1,5 @@
-import { lookUpAdminUsers, lookUpCustomers, lookUpDealers } from "../api/lookup";
+import { useEffect } from "preact/hooks";
+import { lookUpAdminUsers, lookUpCustomers, lookUpDealers, type LookupRequest } from "../api/lookup";
 import { t } from "../i18n/translate";
 import { Picker, type Choice } from "./picker";
 
@@ -12,28 +13,39 @@ interface EntityPickerProps {
   label?: string;
 }
 
-export const searchDealers = async (q: string): Promise<Choice[]> =>
-  (await lookUpDealers(q)).items.map((dealer) => ({ id: dealer.id, label: dealer.name, note: dealer.country }));
-export const searchCustomers = async (q: string): Promise<Choice[]> =>
-  (await lookUpCustomers(q)).items.map((customer) => ({ id: customer.id, label: `${customer.name} (${customer.externalRef})`, note: customer.externalRef }));
-export const searchAdminUsers = async (q: string): Promise<Choice[]> =>
-  (await lookUpAdminUsers(q)).items.map((user) => ({ id: user.id, label: user.username }));
+type Find = (request: LookupRequest) => Promise<Choice[]>;
 
-const remembering = (onChange: (choice: Choice | null) => void) => (choice: Choice | null) => {
-  if (choice) rememberName(choice.id, choice.label);
-  onChange(choice);
-};
+const findDealers: Find = async (request) =>
+  (await lookUpDealers(request)).items.map((dealer) => ({ id: dealer.id, label: dealer.name, note: dealer.country }));
+const findCustomers: Find = async (request) =>
+  (await lookUpCustomers(request)).items.map((customer) => ({ id: customer.id, label: `${customer.name} (${customer.externalRef})`, note: customer.externalRef }));
+const findAdminUsers: Find = async (request) =>
+  (await lookUpAdminUsers(request)).items.map((user) => ({ id: user.id, label: user.username }));
+
+/** A picker over one look-up; an id that arrived without its name (from an address) is given its name once the look-up answers. */
+function EntityPicker(props: EntityPickerProps & { label: string; hint: string; find: Find }) {
+  const { value, onChange, find } = props;
+  useEffect(() => {
+    if (!value || value.label !== value.id) return;
+    find({ ids: [value.id] }).then(([named]) => named && onChange({ ...named }), () => undefined);
+  }, [value?.id]);
+  const remembering = (choice: Choice | null) => {
+    if (choice) rememberName(choice.id, choice.label);
+    onChange(choice);
+  };
+  return <Picker {...props} onChange={remembering} search={(q) => find({ q })} />;
+}
 
 export function DealerPicker(props: EntityPickerProps) {
-  return <Picker {...props} onChange={remembering(props.onChange)} label={props.label ?? t("picker.dealer")} hint={t("picker.dealerHint")} search={searchDealers} />;
+  return <EntityPicker {...props} label={props.label ?? t("picker.dealer")} hint={t("picker.dealerHint")} find={findDealers} />;
 }
 
 export function CustomerPicker(props: EntityPickerProps) {
-  return <Picker {...props} onChange={remembering(props.onChange)} label={props.label ?? t("picker.customer")} hint={t("picker.customerHint")} search={searchCustomers} />;
+  return <EntityPicker {...props} label={props.label ?? t("picker.customer")} hint={t("picker.customerHint")} find={findCustomers} />;
 }
 
 export function AdminUserPicker(props: EntityPickerProps) {
-  return <Picker {...props} onChange={remembering(props.onChange)} label={props.label ?? t("picker.actor")} hint={t("picker.actorHint")} search={searchAdminUsers} />;
+  return <EntityPicker {...props} label={props.label ?? t("picker.actor")} hint={t("picker.actorHint")} find={findAdminUsers} />;
 }
 
 /**

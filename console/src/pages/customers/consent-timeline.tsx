@@ -1,4 +1,4 @@
-import { adminUsersByIds } from "../../api/lookup";
+import { lookUpAdminUsers } from "../../api/lookup";
 import type { Consent } from "../../api/types";
 import { Button } from "../../ui/button";
 import { t } from "../../i18n/translate";
@@ -36,7 +36,7 @@ export function ConsentTimeline({ consents, dealerName, onWithdraw }: TimelinePr
   // Who changed each consent, by username rather than id; the history itself holds ids only.
   const adminIds = [...new Set(consents.flatMap((consent) => consent.history.filter((entry) => entry.actorType === "admin").map((entry) => entry.actorId)))]
     .filter((id) => /^[0-9a-f-]{36}$/i.test(id)).slice(0, 20);
-  const admins = useResource(() => (adminIds.length ? adminUsersByIds(adminIds) : Promise.resolve({ items: [] })), [adminIds.join()]);
+  const admins = useResource(() => (adminIds.length ? lookUpAdminUsers({ ids: adminIds }) : Promise.resolve({ items: [] })), [adminIds.join()]);
   const username = (id: string) => admins.data?.items.find((user) => user.id === id)?.username;
   if (consents.length === 0) return <p class="empty">{t("consent.none")}</p>;
   const newestFirst = [...consents].sort((a, b) => b.createdAt.localeCompare(a.createdAt));

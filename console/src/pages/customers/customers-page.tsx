@@ -24,7 +24,7 @@ export function CustomersPage(_props: PageProps) {
     const missing = requiredText(value, t("picker.customer"));
     setError(missing);
     if (missing) return;
-    await search.run(async () => setFound((await lookUpCustomers(value.trim())).items));
+    await search.run(async () => setFound((await lookUpCustomers({ q: value.trim() })).items));
   };
   return (
     <Page title={t("customers.title")} intro={t("customers.intro")}>
