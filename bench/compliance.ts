@@ -1,3 +1,6 @@
+import { verifyAuditLog } from "../src/audit/audit-verify";
+import { createDataSource } from "../src/db/data-source";
+import { benchAuditKey } from "./audit-tree";
 import { sampleRss } from "./servers";
 
 /** The compliance officer's side: queries over the whole audit log, exports and verification, one at a time. */
@@ -89,5 +92,19 @@ export async function measureVerify(url: string, token: string): Promise<VerifyM
     return { ok: body.ok === true, checked, seconds: round(seconds, 2), eventsPerSecond: Math.round(checked / seconds), status: response.status, timedOut: false };
   } catch {
     return { ok: false, checked: 0, seconds: round((performance.now() - started) / 1000, 2), eventsPerSecond: 0, status: 0, timedOut: true };
+  }
+}
+
+/** A full verification (every leaf recomputed from its event), as `dealer-gateway verify-audit --full` runs it. */
+export async function measureFullVerify(databaseUrl: string): Promise<VerifyMeasurement> {
+  const dataSource = createDataSource(databaseUrl, 2, { connectMs: 5000, queryMs: LONG_REQUEST_TIMEOUT_MS });
+  await dataSource.initialize();
+  try {
+    const started = performance.now();
+    const result = await verifyAuditLog(dataSource, benchAuditKey(), { full: true });
+    const seconds = (performance.now() - started) / 1000;
+    return { ok: result.ok, checked: result.checked, seconds: round(seconds, 2), eventsPerSecond: Math.round(result.checked / seconds), status: 200, timedOut: false };
+  } finally {
+    await dataSource.destroy();
   }
 }

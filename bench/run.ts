@@ -4,7 +4,7 @@ import path from "node:path";
 import mysql, { type Connection } from "mysql2/promise";
 import { measureIntegration, randomIntegratedEventIds, sampleIntegrationLag } from "./audit-tree";
 import { BENCH_DATA_DIR, loadBenchConfig, type BenchConfig } from "./bench-config";
-import { measureExport, measureVerify, timeQueries } from "./compliance";
+import { measureExport, measureFullVerify, measureVerify, timeQueries } from "./compliance";
 import { adminToken, dealerToken } from "./gateway-client";
 import { gatewayEnv, log, measuredLoad, pause, readLoad, warmAndMeasureReads } from "./phases";
 import { compareReadPath } from "./read-path-comparison";
@@ -22,6 +22,8 @@ async function scalar(db: Connection, sql: string, params: unknown[] = []): Prom
   const [rows] = await db.query({ sql, rowsAsArray: true }, params);
   return Number((rows as unknown[][])[0]![0] ?? 0);
 }
+
+const ratioOf = (value: number, reference: number) => Math.round((value / Math.max(1, reference)) * 100) / 100;
 
 async function databaseVersion(db: Connection): Promise<string> {
   const [rows] = await db.query({ sql: "SELECT VERSION()", rowsAsArray: true });
@@ -59,13 +61,15 @@ async function gatewayReadPhase(config: BenchConfig, gateway: ServerProcess, dat
   };
 }
 
-async function baselinePhase(config: BenchConfig, dataset: BenchDataset): Promise<PhaseResult> {
+/** The raw baseline, or with `audited` the audited floor (bench/baseline-server.ts). */
+async function baselinePhase(config: BenchConfig, dataset: BenchDataset, audited: boolean): Promise<PhaseResult> {
+  const name = audited ? "audited floor" : "baseline";
   const baseline = await startServer({
-    name: "baseline", script: path.join(__dirname, "baseline-server.ts"), readyPath: "/healthz",
-    env: { DATABASE_URL: config.databaseUrl, BASELINE_WORKERS: String(config.workers) },
+    name, script: path.join(__dirname, "baseline-server.ts"), readyPath: "/healthz",
+    env: { DATABASE_URL: config.databaseUrl, BASELINE_WORKERS: String(config.workers), BASELINE_AUDIT: audited ? "1" : "0" },
   });
   try {
-    log(`baseline: ${config.connections} connections for ${config.seconds} s`);
+    log(`${name}: ${config.connections} connections for ${config.seconds} s`);
     return await warmAndMeasureReads(config, baseline, "unused", dataset.readableCustomerIds);
   } finally {
     await baseline.stop();
@@ -90,26 +94,21 @@ async function lookupPhase(config: BenchConfig, gateway: ServerProcess, dataset:
 }
 
 /**
- * GET /v1/audit/verify as a compliance officer calls it, on a gateway process of its own (each process
- * continues from what it last verified): its first call verifies everything, then the lookup phase
- * writes through the main gateway, then the second call verifies only what was added.
+ * Verification: first a full one (every leaf recomputed, as `verify-audit --full` does), which leaves
+ * its signed mark; then GET /v1/audit/verify as a compliance officer calls it, which continues from
+ * the latest mark; then lookups under load write events through the gateway, and the next call
+ * verifies only what they added.
  */
 async function verifyAroundLookups(config: BenchConfig, gateway: ServerProcess, dataset: BenchDataset) {
-  const verifier = await startServer({
-    name: "gateway (verifier)", script: "src/main.ts", readyPath: "/readyz", env: { ...gatewayEnv(config, BENCH_DATA_DIR), GATEWAY_WORKERS: "1" },
-  });
-  try {
-    const token = await adminToken(verifier.url);
-    log("verifying the audit log: first call of a gateway process");
-    const full = await measureVerify(verifier.url, token);
-    const lookup = await lookupPhase(config, gateway, dataset);
-    await pause(1500);
-    log("verifying the audit log again after the lookups");
-    const incremental = await measureVerify(verifier.url, token);
-    return { lookup, verify: { full, incremental: { ...incremental, eventsSinceFirst: incremental.checked - full.checked } } };
-  } finally {
-    await verifier.stop();
-  }
+  log("verifying the whole audit log (verify-audit --full)");
+  const full = await measureFullVerify(config.databaseUrl);
+  const token = await adminToken(gateway.url);
+  const first = await measureVerify(gateway.url, token);
+  const lookup = await lookupPhase(config, gateway, dataset);
+  await pause(1500);
+  log("GET /v1/audit/verify after the lookups");
+  const incremental = await measureVerify(gateway.url, token);
+  return { lookup, verify: { full, incremental: { ...incremental, eventsSinceFirst: incremental.checked - first.checked } } };
 }
 
 async function compliancePhase(config: BenchConfig, gateway: ServerProcess, dataset: BenchDataset) {
@@ -141,7 +140,8 @@ async function main(): Promise<void> {
   try {
     const comparison = config.compareWith ? await compareReadPath(config, config.compareRounds, config.compareWith, gateway, dataset) : undefined;
     const read = await gatewayReadPhase(config, gateway, dataset, db);
-    const baseline = await baselinePhase(config, dataset);
+    const baseline = await baselinePhase(config, dataset, false);
+    const floor = await baselinePhase(config, dataset, true);
     const integration = await integrationPhase(config, gateway, dataset);
     const { lookup, verify } = await verifyAroundLookups(config, gateway, dataset);
     const compliance = await compliancePhase(config, gateway, dataset);
@@ -154,8 +154,11 @@ async function main(): Promise<void> {
       params: { seconds: config.seconds, connections: config.connections, serverProcesses: config.workers, customers: config.customers, auditEventsAtStart: dataset.auditEvents },
       gateway: read.result,
       baseline,
-      ratio: Math.round((read.result.rps / Math.max(1, baseline.rps)) * 100) / 100,
-      p99Ratio: Math.round((read.result.p99Ms / Math.max(1, baseline.p99Ms)) * 100) / 100,
+      floor,
+      ratio: ratioOf(read.result.rps, baseline.rps),
+      p99Ratio: ratioOf(read.result.p99Ms, baseline.p99Ms),
+      floorRatio: ratioOf(read.result.rps, floor.rps),
+      floorP99Ratio: ratioOf(read.result.p99Ms, floor.p99Ms),
       auditMissing: read.audit.missing,
       audit: read.audit,
       lookup,

@@ -61,6 +61,32 @@ describe("audit export", () => {
     expect(rows[1]![13]).toBe(String(BULK - 1));
   });
 
+  it("when CSV is asked for, then it starts with a UTF-8 BOM and is comma-separated unless the client's first language lists with semicolons", async () => {
+    const plain = await auditGet(gw, "/v1/audit/events?action=test.tricky", 200, { Accept: "text/csv" });
+    expect(plain.text.startsWith("\uFEFFid,at,actorType,")).toBe(true);
+    const dutch = await auditGet(gw, "/v1/audit/events?action=test.tricky", 200, { Accept: "text/csv", "Accept-Language": "nl-NL,nl;q=0.9,en;q=0.5" });
+    expect(dutch.text.startsWith("\uFEFFid;at;actorType;")).toBe(true);
+    const [header, row] = parseCsv(dutch.text, ";") as [string[], string[]];
+    expect(row[header.indexOf("reason")]).toBe(`'=HYPERLINK("http://x")`);
+    expect(JSON.parse(row[header.indexOf("detail")]!)).toEqual({ note: 'comma, "quote"\nnew line', formula: "-2+3" });
+    const english = await auditGet(gw, "/v1/audit/events?action=test.tricky", 200, { Accept: "text/csv", "Accept-Language": "en-GB, fr;q=0.8" });
+    expect(english.text.startsWith("\uFEFFid,at,")).toBe(true);
+  });
+
+  it("when delimiter is given, then it wins over the language, is recorded, and is refused on another format", async () => {
+    const asked = await auditGet(gw, "/v1/audit/events?action=test.tricky&delimiter=semicolon", 200, { Accept: "text/csv", "Accept-Language": "en" });
+    expect(asked.text.startsWith("\uFEFFid;at;")).toBe(true);
+    const [event] = await eventsWhere<{ detail: string }>(gw, "request_id = ?", [asked.headers["x-request-id"]]);
+    expect(JSON.parse(event!.detail)).toEqual({ filters: { action: "test.tricky" }, format: "csv", delimiter: "semicolon" });
+    const comma = await auditGet(gw, "/v1/audit/events?action=test.tricky&delimiter=comma", 200, { Accept: "text/csv", "Accept-Language": "fr-FR" });
+    expect(comma.text.startsWith("\uFEFFid,at,")).toBe(true);
+    const before = await countRows(gw, "audit_events");
+    await auditGet(gw, "/v1/audit/events?action=test.tricky&delimiter=semicolon", 400, { Accept: "application/x-ndjson" });
+    await auditGet(gw, "/v1/audit/events?action=test.tricky&delimiter=tab", 400, { Accept: "text/csv" });
+    await auditGet(gw, "/v1/audit/events?delimiter=semicolon", 400);
+    expect(await countRows(gw, "audit_events")).toBe(before);
+  });
+
   it("when a cell starts like a formula or holds quotes, commas and line breaks, then it is neutralised and quoted", async () => {
     const response = await auditGet(gw, "/v1/audit/events?action=test.tricky", 200, { Accept: "text/csv" });
     const [header, row] = parseCsv(response.text) as [string[], string[]];

@@ -6,14 +6,15 @@ import { chainLink, eventHashV1, GENESIS_HASH } from "../src/audit/legacy-seal-c
 import { createDataSource, dataSourceOptions } from "../src/db/data-source";
 import { migrate } from "../src/db/migrate";
 import { MIGRATIONS } from "../src/db/migrations";
+import { VerifiableAuditLog1764400000000 } from "../src/db/migrations/1764400000000-VerifiableAuditLog";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { integrate, verify } from "./audit.support";
 
-/** A database as the gateway left it before the verifiable log: the old migrations, events, and a seal chain over the first ones. */
+/** A database as the gateway left it before the verifiable log: the migrations before it, events, and a seal chain over the first ones. */
 async function legacyDatabase(events: number, sealed: number): Promise<{ database: TestDatabase; ids: string[] }> {
   const database = await createTestDatabase();
-  const old = new DataSource({ ...dataSourceOptions(database.url), migrations: MIGRATIONS.slice(0, MIGRATIONS.length - 1) });
+  const old = new DataSource({ ...dataSourceOptions(database.url), migrations: MIGRATIONS.slice(0, MIGRATIONS.indexOf(VerifiableAuditLog1764400000000)) });
   await old.initialize();
   await old.runMigrations({ transaction: "each" });
   const ids = Array.from({ length: events }, () => randomUUID());

@@ -14,11 +14,11 @@ import { openNote, parseCheckpointText, parseVerifierKey } from "../src/audit/si
 import { createLogger } from "../src/ops/logger";
 import { runCommand } from "./support/cli";
 import { createTestDatabase } from "./support/databases";
-import { startTestGateway, type TestGateway } from "./support/gateway";
+import { startTestGateway, testAuditKeyPem, type TestGateway } from "./support/gateway";
 import { countRows } from "./support/db-state";
 import { auditGet, auditor, dropTriggers, eventsWhere, integrate, verify, writeEvent } from "./audit.support";
 
-const INTEGRITY_TABLES = ["audit_leaves", "audit_tree_nodes", "audit_checkpoints", "audit_pending"];
+const INTEGRITY_TABLES = ["audit_leaves", "audit_tree_nodes", "audit_checkpoints", "audit_verified_marks", "audit_pending"];
 
 const gateways: TestGateway[] = [];
 afterEach(async () => {
@@ -117,15 +117,16 @@ describe("the audit log as a Merkle tree", () => {
     const proof = body.proof.map(b64);
     expect(verifyConsistency(first.treeSize, second.treeSize, b64(first.rootHash), b64(second.rootHash), proof)).toBe(true);
     expect(verifyConsistency(first.treeSize, second.treeSize, b64(second.rootHash), b64(second.rootHash), proof)).toBe(false);
-    await auditGet(gw, `/v1/audit/consistency?from=${second.treeSize + 1}`, 400);
+    await auditGet(gw, `/v1/audit/consistency?from=${second.treeSize + 1_000_000}`, 400);
     await auditGet(gw, `/v1/audit/consistency?from=${second.treeSize}&to=${first.treeSize}`, 400);
     await auditGet(gw, "/v1/audit/consistency", 400);
   });
 
   it.each(INTEGRITY_TABLES.filter((table) => table !== "audit_pending"))("when anyone updates or deletes %s, then the database refuses", async (table) => {
     const gw = await busyGateway();
+    await verify(gw);
     const before = await countRows(gw, table);
-    const column = { audit_leaves: "event_id", audit_tree_nodes: "hash", audit_checkpoints: "note" }[table];
+    const column = { audit_leaves: "event_id", audit_tree_nodes: "hash", audit_checkpoints: "note", audit_verified_marks: "signature" }[table];
     await expect(gw.dataSource.query(`UPDATE ${table} SET ${column} = 'x'`)).rejects.toThrow(/append-only/);
     await expect(gw.dataSource.query(`DELETE FROM ${table}`)).rejects.toThrow(/append-only/);
     expect(await countRows(gw, table)).toBe(before);
@@ -239,6 +240,69 @@ describe("a rogue database administrator", () => {
     const newest = await newestEvent(gw);
     await gw.dataSource.query("DELETE FROM audit_events WHERE id = ?", [newest]);
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "deleted", firstBadEventId: newest });
+  });
+});
+
+describe("verification continues from its signed mark", () => {
+  const marks = async (gw: TestGateway) =>
+    (await gw.dataSource.query("SELECT tree_size, seq FROM audit_verified_marks ORDER BY tree_size")) as { tree_size: number | string; seq: number | string }[];
+
+  it("when a process verifies, then it leaves a signed mark from which another process, started later, continues", async () => {
+    const database = await createTestDatabase();
+    const first = await busyGateway({ database });
+    const result = await verify(first);
+    expect(result).toMatchObject({ ok: true });
+    const [mark] = await marks(first);
+    expect(Number(mark!.tree_size)).toBe(result.treeSize);
+    await first.gateway.stop();
+    gateways.splice(gateways.indexOf(first), 1);
+    // An event below the mark, edited now, is not recomputed by the next incremental verification...
+    const later = await gateway({ database });
+    const [old] = await eventsWhere<{ id: string }>(later, "action = 'test.event'");
+    await asDba(later, "UPDATE audit_events SET reason = 'rewritten' WHERE id = ?", [old!.id]);
+    for (let i = 0; i < 3; i++) await writeEvent(later, { action: "test.after_mark" });
+    await integrate(later);
+    expect(await verify(later)).toMatchObject({ ok: true });
+    // ...a full one, which starts from the first event, is.
+    const full = await runCommand(["verify-audit", "--full"], { DATABASE_URL: database.url, AUDIT_SIGNING_KEY: testAuditKeyPem() });
+    expect(full.code).toBe(1);
+    expect(full.stdout + full.stderr).toContain(old!.id);
+    await later.gateway.stop();
+    gateways.splice(gateways.indexOf(later), 1);
+    await database.drop();
+  });
+
+  it("when the marks are deleted, then the next verification starts from the first event and finds an old change", async () => {
+    const gw = await busyGateway();
+    expect(await verify(gw)).toMatchObject({ ok: true });
+    const [old] = await eventsWhere<{ id: string }>(gw, "action = 'test.event'");
+    await asDba(gw, "UPDATE audit_events SET reason = 'rewritten' WHERE id = ?", [old!.id]);
+    await gw.dataSource.query("DELETE FROM audit_verified_marks");
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: old!.id });
+  });
+
+  it("when a mark is forged, or the tree below a mark rewritten, then verify says signature or inconsistent", async () => {
+    const gw = await busyGateway();
+    expect(await verify(gw)).toMatchObject({ ok: true });
+    const latestMark = async () =>
+      ((await gw.dataSource.query("SELECT tree_size, seq FROM audit_verified_marks ORDER BY tree_size DESC LIMIT 1")) as { tree_size: number | string; seq: number | string }[])[0]!;
+    const mark = await latestMark();
+    await asDba(gw, "UPDATE audit_verified_marks SET seq = ? WHERE tree_size = ?", [Number(mark.seq) + 1_000_000, mark.tree_size]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
+    await gw.dataSource.query("UPDATE audit_verified_marks SET seq = ? WHERE tree_size = ?", [mark.seq, mark.tree_size]);
+    expect(await verify(gw)).toMatchObject({ ok: true });
+    // The mark's tree is read back from the nodes of its right edge: the largest perfect subtree among them is rewritten.
+    const level = Math.floor(Math.log2(Number((await latestMark()).tree_size)));
+    await gw.dataSource.query("UPDATE audit_tree_nodes SET hash = ? WHERE level = ? AND node_index = 0", ["00".repeat(32), level]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "inconsistent" });
+  });
+
+  it("when an event is slipped in after a mark, then verify says inserted", async () => {
+    const gw = await busyGateway();
+    expect(await verify(gw)).toMatchObject({ ok: true });
+    const id = randomUUID();
+    await asDba(gw, "INSERT INTO audit_events (id, at, actor_type, actor_id, action, decision, status, request_id, ip) VALUES (?, '2026-06-01T10:00:00.000Z', 'system', 'x', 'test.rogue', 'allow', 200, 'rogue', '127.0.0.1')", [id]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "inserted", firstBadEventId: id });
   });
 });
 

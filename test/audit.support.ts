@@ -54,8 +54,9 @@ export async function recreateTriggers(gw: TestGateway, table: string): Promise<
   }
 }
 
-/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of cells. */
-export function parseCsv(text: string): string[][] {
+/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of cells, after the UTF-8 BOM if there is one. */
+export function parseCsv(bomAndText: string, delimiter = ","): string[][] {
+  const text = bomAndText.replace(/^\uFEFF/, "");
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = "";
@@ -73,7 +74,7 @@ export function parseCsv(text: string): string[][] {
       }
     } else if (char === '"') {
       quoted = true;
-    } else if (char === ",") {
+    } else if (char === delimiter) {
       row.push(cell);
       cell = "";
     } else if (char === "\r" && text[i + 1] === "\n") {

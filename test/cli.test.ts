@@ -157,7 +157,10 @@ describe("dealer-gateway verify-audit, export-audit and retention", () => {
     const out = path.join(workDir, "audit.csv");
     const run = await cli(["export-audit", "--format", "csv", "--action", "dealer.create", "--out", out]);
     expect(run.code).toBe(0);
-    const lines = fs.readFileSync(out, "utf8").trim().split("\r\n");
+    const text = fs.readFileSync(out, "utf8");
+    // A UTF-8 BOM first, for Excel; trim() would drop it, so it is checked before.
+    expect(text.startsWith("\uFEFFid,at,")).toBe(true);
+    const lines = text.trim().split("\r\n");
     expect(lines[0]).toBe("id,at,actorType,actorId,action,dealerId,customerId,purpose,decision,reason,consentId,grantId,fields,status,requestId,ip,detail,leafIndex");
     expect(lines.slice(1)).toHaveLength((await auditOf("dealer.create")).length);
     for (const line of lines.slice(1)) expect(line).toContain(",dealer.create,");

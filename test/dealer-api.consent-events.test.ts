@@ -94,7 +94,10 @@ describe("GET /v1/consent-events", () => {
       expect(response.status, JSON.stringify(query)).toBe(400);
       expect(await theAuditOf(gw, response)).toMatchObject({ action: "consent_events.read", decision: "deny" });
     }
-    expect((await feed(token, { purpose: "marketing" }).expect(400)).body.code).toBe("invalid_purpose");
+    const unknown = (await feed(token, { purpose: "marketing" }).expect(400)).body;
+    expect(unknown.code).toBe("invalid_purpose");
+    expect(unknown.detail).toContain("one of service_delivery, in_store_experience, record_accuracy, relationship_management");
+    expect(unknown.detail).not.toContain("GET /v1/purposes");
     await feed(token, { purpose: "service_delivery" }).expect(200);
   });
 });

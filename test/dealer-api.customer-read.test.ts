@@ -1,5 +1,6 @@
 import { startTestGateway } from "./support/gateway";
 import { randomUUID } from "node:crypto";
+import { PURPOSE_IDS } from "../src/purposes/policy-purposes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createCredential, createCustomer, createDealer, customerRecord, dealerToken, dealerWithAccess, putGrant, recordConsent, type DealerWithAccess,
@@ -134,6 +135,11 @@ describe("GET /v1/customers/{id}: purpose and grant errors", () => {
       const response = await request;
       expect(response.status).toBe(400);
       expect(response.body.code).toBe("invalid_purpose");
+      // The hint is true: it names exactly the purposes the gateway knows, not an endpoint the dealer may not call.
+      const known: { id: string }[] = await gw.dataSource.query("SELECT id FROM purposes");
+      for (const { id: purpose } of known) expect(response.body.detail).toContain(purpose);
+      expect(response.body.detail).toContain(`one of ${PURPOSE_IDS.join(", ")}`);
+      expect(response.body.detail).not.toContain("GET /v1/purposes");
       expect(response.body.data).toBeUndefined();
       expect(await theAuditOf(gw, response)).toMatchObject({ action: "customer.read", decision: "deny", reason: "invalid_purpose", purpose: null });
     }

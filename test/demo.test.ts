@@ -1,4 +1,8 @@
 import { execFile, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerDataSchema } from "../src/customers/customer-fields";
@@ -8,7 +12,8 @@ import { seedDemo, type DemoDataset } from "../src/demo/seed-demo";
 import { buildWalkthrough, type WalkthroughStep } from "../src/demo/walkthrough";
 import { renderWalkthrough, STATUS_MARKER } from "../src/demo/walkthrough-curl";
 import { runWalkthrough } from "../src/demo/walkthrough-runner";
-import { startTestGateway, type TestGateway } from "./support/gateway";
+import { startTestGateway, TestClock, type TestGateway } from "./support/gateway";
+import { integrate, verify } from "./audit.support";
 
 const DEMO_CUSTOMERS = 50;
 const SHORT_EXPIRY_SECONDS = 5;
@@ -123,5 +128,70 @@ describe.skipIf(!hasShellAndCurl)("npm run demo: the printed commands pasted int
     expect(printedStatuses).toEqual(announced);
     const announcedInComments = [...script.matchAll(/\[expect (\d{3})/g)].map((match) => Number(match[1]));
     expect(announcedInComments).toEqual(announced);
+  });
+});
+
+describe("npm run demo on a busy port", () => {
+  it("when the port is taken, then the demo exits 1 naming the port, and the previous demo's database is left untouched", async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-demo-busy-"));
+    const previous = path.join(dataDir, "demo.sqlite");
+    fs.writeFileSync(previous, "the running demo's database");
+    try {
+      const run = await promisify(execFile)(path.resolve("node_modules/.bin/tsx"), ["src/demo/main.ts"], {
+        encoding: "utf8", timeout: 60_000, env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DEMO_EXIT_AFTER_SEED: "1" },
+      }).then(() => ({ code: 0, stderr: "" }), (error: { code: number; stderr: string }) => error);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`port ${port} is already in use`);
+      expect(fs.readFileSync(previous, "utf8")).toBe("the running demo's database");
+    } finally {
+      busy.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe("npm run demo: weeks of history", () => {
+  let gw: TestGateway;
+  const until = new Date("2026-06-01T10:00:00.000Z");
+  const DAYS = 28;
+
+  beforeAll(async () => {
+    // As the demo does: the gateway's clock starts weeks back and the seeding moves it forward to today.
+    gw = await startTestGateway({ clock: new TestClock(new Date(until.getTime() - DAYS * 86_400_000)) });
+    const admin = new GatewayClient(gw.url).withToken(await gw.adminToken());
+    const moveTo = (at: Date) => {
+      if (at > gw.clock.now) gw.clock.now = at;
+    };
+    await seedDemo({ admin, customers: DEMO_CUSTOMERS, now: gw.clock.read, concurrency: 4, shortExpirySeconds: SHORT_EXPIRY_SECONDS, history: { until, moveTo } });
+  }, 180_000);
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it("when the demo is seeded with history, then dealer reads spread over the weeks with a weekly pattern, ending today", async () => {
+    const reads: { at: string; decision: string }[] = await gw.dataSource.query("SELECT at, decision FROM audit_events WHERE action = 'customer.read' ORDER BY seq");
+    const days = new Map<string, number>();
+    for (const read of reads) days.set(read.at.slice(0, 10), (days.get(read.at.slice(0, 10)) ?? 0) + 1);
+    expect(days.size).toBeGreaterThanOrEqual(20);
+    expect(Math.max(...[...days.keys()].map(Date.parse))).toBe(Date.parse(until.toISOString().slice(0, 10)));
+    const byWeekday = [0, 0, 0, 0, 0, 0, 0];
+    for (const [day, count] of days) byWeekday[new Date(day).getUTCDay()]! += count;
+    expect(byWeekday[6]).toBeGreaterThan(byWeekday[0]! * 3);
+    expect(new Set(reads.map((read) => read.decision))).toEqual(new Set(["allow", "deny"]));
+    expect(gw.clock.now.getTime()).toBe(until.getTime());
+  });
+
+  it("when the history is seeded, then every audit event came through the signed writer in time order, and verification covers them all", async () => {
+    const times: { at: string }[] = await gw.dataSource.query("SELECT at FROM audit_events ORDER BY seq");
+    const ats = times.map((row) => row.at);
+    expect(ats).toEqual([...ats].sort());
+    expect(ats[0]! < new Date(until.getTime() - 27 * 86_400_000).toISOString()).toBe(true);
+    await integrate(gw);
+    const result = await verify(gw);
+    expect(result).toMatchObject({ ok: true });
+    expect(result.checked).toBeGreaterThanOrEqual(times.length);
   });
 });

@@ -44,6 +44,13 @@ export function signBatch(key: AuditKey, events: SignedEvent[], createdAt: strin
   return [batchId, createdAt, key.signer.keyId.toString("hex"), entries, signature];
 }
 
+/** How many events a batch's entries name (one line each), without parsing them. */
+export function entryCount(entries: string): number {
+  let lines = 0;
+  for (let i = entries.indexOf("\n"); i !== -1; i = entries.indexOf("\n", i + 1)) lines += 1;
+  return lines;
+}
+
 export function parseEntries(entries: string): SignedEvent[] | null {
   const lines = entries.split("\n");
   if (lines.pop() !== "") return null;

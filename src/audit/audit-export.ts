@@ -7,7 +7,7 @@ import type { AuditKey } from "./audit-key";
 import { currentCheckpoint, inclusionProofFor } from "./audit-proofs";
 import { leafIndexes } from "./audit-tree-store";
 import { auditEventRows } from "./audit-query";
-import { csvRow } from "./csv";
+import { csvRow, UTF8_BOM, type CsvSeparator } from "./csv";
 
 export const EXPORT_FORMATS = { "text/csv": "csv", "application/x-ndjson": "ndjson" } as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[keyof typeof EXPORT_FORMATS];
@@ -23,16 +23,16 @@ const CSV_COLUMNS = [
   "consentId", "grantId", "fields", "status", "requestId", "ip", "detail", "leafIndex",
 ] as const satisfies readonly (keyof ExportedEvent)[];
 
-function csvLine(event: ExportedEvent): string {
+function csvLine(event: ExportedEvent, separator: CsvSeparator): string {
   return csvRow(CSV_COLUMNS.map((column) => {
     const value = event[column];
     if (column === "fields") return event.fields?.join(" ");
     if (column === "detail") return value === undefined ? undefined : JSON.stringify(value);
     return value as string | number | undefined;
-  }));
+  }), separator);
 }
 
-const LINE: Record<ExportFormat, (event: ExportedEvent) => string> = {
+const LINE: Record<ExportFormat, (event: ExportedEvent, separator: CsvSeparator) => string> = {
   csv: csvLine,
   ndjson: (event) => `${JSON.stringify(event)}\n`,
 };
@@ -76,8 +76,13 @@ async function exported(dataSource: DataSource, rows: AuditEventRow[], proofs: (
   }));
 }
 
-/** Streams every event matching the filters, newest first, one keyset page at a time. */
-export async function streamAuditExport(res: Response, dataSource: DataSource, filters: AuditFilters, format: ExportFormat, now: Date, proofs?: ExportProofs): Promise<void> {
+/**
+ * Streams every event matching the filters, newest first, one keyset page at a time. A CSV export starts
+ * with a UTF-8 byte order mark, so that Excel reads it as UTF-8, and uses `separator` between cells.
+ */
+export async function streamAuditExport(
+  res: Response, dataSource: DataSource, filters: AuditFilters, format: ExportFormat, now: Date, proofs?: ExportProofs, separator: CsvSeparator = ",",
+): Promise<void> {
   const latest = proofs ? (await currentCheckpoint(dataSource, proofs.key)).treeSize : 0;
   if (proofs && format !== "ndjson") throw problems.validation("proofs=1 needs the NDJSON export");
   if (proofs?.treeSize !== undefined && proofs.treeSize > latest) throw problems.validation(`treeSize ${proofs.treeSize} is beyond the latest checkpoint (${latest})`);
@@ -87,12 +92,12 @@ export async function streamAuditExport(res: Response, dataSource: DataSource, f
   res.setHeader("Content-Type", CONTENT_TYPE[format]);
   res.setHeader("Content-Disposition", `attachment; filename="audit-events-${stamp}.${format}"`);
   res.setHeader("Cache-Control", "no-store");
-  if (format === "csv" && !(await writeWithBackpressure(res, csvRow([...CSV_COLUMNS])))) return;
+  if (format === "csv" && !(await writeWithBackpressure(res, UTF8_BOM + csvRow([...CSV_COLUMNS], separator)))) return;
   let before: number | undefined;
   for (;;) {
     const rows: AuditEventRow[] = await auditEventRows(dataSource, filters, { before, limit: EXPORT_PAGE_SIZE });
     for (const event of await exported(dataSource, rows, withSize)) {
-      if (!(await writeWithBackpressure(res, LINE[format](event)))) return;
+      if (!(await writeWithBackpressure(res, LINE[format](event, separator)))) return;
     }
     if (rows.length < EXPORT_PAGE_SIZE) break;
     before = Number(rows[rows.length - 1]!.seq);

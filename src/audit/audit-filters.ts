@@ -26,12 +26,20 @@ const fromBeforeToIssue = { message: "from must be before to", path: ["to"] };
 export const cursorParam = z.string().min(1).max(512).optional();
 export const eventsQuerySchema = z.strictObject({ ...filterFields, cursor: cursorParam, limit: pageLimit(500, 50) }).refine(fromBeforeTo, fromBeforeToIssue);
 const filtersSchema = z.strictObject({ ...filterFields }).refine(fromBeforeTo, fromBeforeToIssue);
-/** `proofs=1` adds each event's inclusion proof in the tree of `treeSize` leaves (default: the latest checkpoint's). */
-export const exportQuerySchema = z.strictObject({
-  ...filterFields,
-  proofs: z.enum(["0", "1"], "must be 0 or 1").optional(),
-  treeSize: z.string().regex(/^\d{1,15}$/, "must be a whole number").transform(Number).optional(),
-}).refine(fromBeforeTo, fromBeforeToIssue);
+/**
+ * `proofs=1` adds each event's inclusion proof in the tree of `treeSize` leaves (default: the latest
+ * checkpoint's); `delimiter` chooses the CSV export's separator (default: by Accept-Language).
+ */
+const exportFields = {
+  proofs: z.enum(["0", "1"], "must be 0 or 1").optional().describe("Export only (NDJSON): 1 adds each event's inclusion proof"),
+  treeSize: z.string().regex(/^\d{1,15}$/, "must be a whole number").transform(Number).optional()
+    .describe("Export only, with proofs=1: prove against the tree of this size (default: the latest checkpoint's)"),
+  delimiter: z.enum(["comma", "semicolon"], "must be comma or semicolon").optional()
+    .describe("CSV export only: the cell separator. Default: semicolon when the first language of Accept-Language is one whose Excel lists with `;` (nl, fr, de, it, es, pt, da, sv, fi, nb, pl, cs, ...), else comma"),
+};
+export const exportQuerySchema = z.strictObject({ ...filterFields, ...exportFields }).refine(fromBeforeTo, fromBeforeToIssue);
+/** What the OpenAPI document names for the one URL: a page's parameters, and an export's. */
+export const eventsOrExportQuerySchema = z.strictObject({ ...filterFields, cursor: cursorParam, limit: pageLimit(500, 50), ...exportFields });
 
 export type AuditFilters = z.output<typeof filtersSchema>;
 export type ExportQuery = z.output<typeof exportQuerySchema>;

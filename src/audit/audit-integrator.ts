@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { DataSource, EntityManager } from "typeorm";
 import { withDatabaseLock } from "../db/database-lock";
 import { inTransaction } from "../db/transaction";
+import { entryCount, type PendingBatchRow } from "./audit-batch";
 import { checkBatches, extendsCheckpoint } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
 import { latestCheckpoint, pendingBatches, treeEdge, type Queryable } from "./audit-tree-store";
@@ -9,9 +10,14 @@ import { appendToWitness, lastWitnessed } from "./audit-witness";
 import { appendLeaves, foldSubtrees, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./signed-note";
 
-/** Batches taken per integration round; each round ends with one signed checkpoint. */
-const BATCHES_PER_ROUND = 200;
-const MAX_ROUNDS = 50;
+/**
+ * Each round ends with one signed checkpoint. A round takes batches until it holds this many events,
+ * so that under a steady stream of writes a checkpoint is still signed every fraction of a second
+ * rather than after one long round.
+ */
+const EVENTS_PER_ROUND = 1000;
+const BATCHES_READ = 200;
+const MAX_ROUNDS = 100;
 const ROWS_PER_INSERT = 500;
 
 export interface IntegratorDeps {
@@ -39,9 +45,21 @@ async function assertExtendsWitness(db: Queryable, deps: IntegratorDeps, size: n
   if (note && (await extendsCheckpoint(db, deps.key, note, size, root)) !== "ok") throw new Error("the audit log does not extend the witnessed checkpoint: integration stopped until the log is examined");
 }
 
+/** The oldest batches up to EVENTS_PER_ROUND events, and at least one. */
+function withinBudget(batches: PendingBatchRow[]): PendingBatchRow[] {
+  let events = 0;
+  const taken: PendingBatchRow[] = [];
+  for (const batch of batches) {
+    if (taken.length > 0 && events + entryCount(batch.entries) > EVENTS_PER_ROUND) break;
+    taken.push(batch);
+    events += entryCount(batch.entries);
+  }
+  return taken;
+}
+
 /** One round in one transaction: the next pending batches become leaves, nodes and one signed checkpoint. */
 async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Promise<{ integrated: number; note?: string }> {
-  const batches = await pendingBatches(manager, BATCHES_PER_ROUND);
+  const batches = withinBudget(await pendingBatches(manager, BATCHES_READ));
   if (batches.length === 0) return { integrated: 0 };
   const checkpoint = await latestCheckpoint(manager);
   const size = checkpoint?.treeSize ?? 0;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
 import { isMysql } from "../db/dialect";
+import { directPool } from "../db/direct-pool";
 import { inTransaction } from "../db/transaction";
 import { problems } from "../http/problem";
 import { PENDING_INSERT, signBatch, type SignedEvent } from "./audit-batch";
@@ -89,10 +90,24 @@ function prepare(input: AuditInput, at: string): PreparedEvent {
 
 type Executor = Pick<EntityManager, "query">;
 
+/** The two statements of a write: the events, and the signature over them in `audit_pending`. */
+function signedStatements(key: AuditKey, events: PreparedEvent[], at: string): { sql: string; params: unknown[] }[] {
+  return [
+    { sql: insertSql(events.length), params: events.flatMap((event) => event.values) },
+    { sql: PENDING_INSERT, params: signBatch(key, events, at) },
+  ];
+}
+
 /** The events and the signature over them, in the caller's transaction: both commit, or neither. */
 async function writeSigned(executor: Executor, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
-  await executor.query(insertSql(events.length), events.flatMap((event) => event.values));
-  await executor.query(PENDING_INSERT, signBatch(key, events, at));
+  for (const statement of signedStatements(key, events, at)) await executor.query(statement.sql, statement.params);
+}
+
+/** A batch in a transaction of its own: one round trip on MySQL's direct pool, TypeORM's transaction elsewhere. */
+function writeBatch(dataSource: DataSource, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
+  const pool = directPool(dataSource);
+  if (pool) return pool.transaction(signedStatements(key, events, at));
+  return inTransaction(dataSource, (manager) => writeSigned(manager, key, events, at));
 }
 
 const unavailable = (cause: unknown) =>
@@ -133,7 +148,7 @@ function batchWriter(dataSource: DataSource, key: AuditKey, clock: () => Date, m
       waiting = waiting.slice(batch.length);
       inFlight += 1;
       const events = batch.map((entry) => entry.event);
-      inTransaction(dataSource, (manager) => writeSigned(manager, key, events, clock().toISOString())).then(
+      writeBatch(dataSource, key, events, clock().toISOString()).then(
         () => batch.forEach((entry) => entry.resolve()),
         (cause: unknown) => batch.forEach((entry) => entry.reject(unavailable(cause))),
       ).finally(() => {
@@ -166,7 +181,7 @@ export function createAuditLog(dataSource: DataSource, clock: () => Date, key: A
       if (batched && !manager?.queryRunner) return batched(event);
       try {
         if (manager?.queryRunner) await writeSigned(manager, key, [event], at);
-        else await inTransaction(dataSource, (own) => writeSigned(own, key, [event], at));
+        else await writeBatch(dataSource, key, [event], at);
       } catch (cause) {
         throw unavailable(cause);
       }

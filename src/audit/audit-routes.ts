@@ -15,7 +15,11 @@ import { auditEventsPage, SEQ_POSITION } from "./audit-query";
 import { checkpointBody, consistencyProof, currentCheckpoint, eventInclusionProof } from "./audit-proofs";
 import { verifyAuditLog } from "./audit-verify";
 import { heldCheckpoints } from "./audit-witness";
+import { csvSeparatorFor } from "./csv";
 import { customerExists, dataSubjectReport } from "./data-subject-report";
+import { printableReport } from "./report-print/printable-report";
+import { REPORT_HTML_CSP } from "./report-print/report-html";
+import { REPORT_LANGUAGES } from "./report-print/report-wording";
 import { allPendingPurges, dealerExists, dealerPendingPurges, parsePendingPurgesQuery, pendingPurgesAfter } from "./pending-purges";
 
 const AUDITOR: [Role] = ["compliance_auditor"];
@@ -25,6 +29,20 @@ export const proofQuery = z.strictObject({ treeSize: treeSizeParam.optional() })
 export const consistencyQuery = z.strictObject({ from: treeSizeParam, to: treeSizeParam.optional() });
 /** A C2SP signed note: a few lines of text and signatures. */
 export const heldCheckpointBody = z.strictObject({ checkpoint: z.string().min(1).max(4096) });
+
+/** `format=html` or `lang` ask for the printable page; `lang` is used when the customer's record names no language of the page. */
+export const reportQuery = z.strictObject({
+  format: z.enum(["json", "html"], "must be json or html").optional().describe("html: the printable report for the customer (as Accept: text/html); default JSON"),
+  lang: z.enum(REPORT_LANGUAGES, `must be one of ${REPORT_LANGUAGES.join(", ")}`).optional()
+    .describe("The printable report's language when the customer's record has none of en, nl, fr (the record's own language wins)"),
+});
+
+function reportFormat(req: Request, asked: "json" | "html" | undefined): "json" | "html" {
+  if (asked) return asked;
+  const accepted = req.accepts(["application/json", "text/html"]);
+  if (!accepted) throw problems.notAcceptable("This endpoint answers application/json, or text/html for the printable report");
+  return accepted === "text/html" ? "html" : "json";
+}
 
 /** JSON unless the client asks for an export; 406 when it accepts none of the three. */
 function responseFormat(req: Request): "json" | ExportFormat {
@@ -55,8 +73,10 @@ export function auditRoutes(deps: AppDeps): Router {
       const filters = filtersOf(query);
       const proofs = query.proofs === "1" ? { key: deps.auditKey, treeSize: query.treeSize } : undefined;
       if (proofs && format !== "ndjson") throw problems.validation("proofs=1 needs the NDJSON export");
-      await record(req, "audit.export", { filters, format, ...(proofs ? { proofs: true } : {}) });
-      await streamAuditExport(res, deps.dataSource, filters, format, deps.clock(), proofs);
+      if (query.delimiter && format !== "csv") throw problems.validation("delimiter applies to the CSV export only");
+      const separator = csvSeparatorFor(query.delimiter, req.acceptsLanguages()[0]);
+      await record(req, "audit.export", { filters, format, ...(proofs ? { proofs: true } : {}), ...(format === "csv" && separator === ";" ? { delimiter: "semicolon" } : {}) });
+      await streamAuditExport(res, deps.dataSource, filters, format, deps.clock(), proofs, separator);
       return;
     }
     const query = parseEventsQuery(req.query);
@@ -69,11 +89,17 @@ export function auditRoutes(deps: AppDeps): Router {
 
   routes.get("/v1/audit/customers/:id/report", AUDITOR, async (req, res) => {
     const customerId = idParam(req);
-    parse(noQuery, req.query, "query");
+    const query = parse(reportQuery, req.query, "query");
+    const format = reportFormat(req, query.format);
     const known = await customerExists(deps.dataSource, customerId);
-    await record(req, "audit.report", { customerId }, known ? {} : { status: 404 });
+    const detail = format === "html" ? { customerId, format, ...(query.lang ? { lang: query.lang } : {}) } : { customerId };
+    await record(req, "audit.report", detail, known ? {} : { status: 404 });
     if (!known) throw problems.notFound("No such customer");
-    sendJson(res, await dataSubjectReport(deps.dataSource, customerId, deps.clock()));
+    const report = await dataSubjectReport(deps.dataSource, customerId, deps.clock());
+    if (format === "json") return sendJson(res, report);
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Content-Security-Policy", REPORT_HTML_CSP);
+    res.type("text/html; charset=utf-8").send(await printableReport(deps.dataSource, report, query.lang));
   });
 
   routes.get("/v1/audit/dealers/:id/pending-purges", AUDITOR, async (req, res) => {
@@ -94,7 +120,7 @@ export function auditRoutes(deps: AppDeps): Router {
 
   /** The witness file's last checkpoint, and the one the caller holds: the log must extend both. */
   const verify = (held?: string) =>
-    verifyAuditLog(deps.dataSource, deps.auditKey, { held: heldCheckpoints(deps.config.AUDIT_WITNESS_FILE, held) });
+    verifyAuditLog(deps.dataSource, deps.auditKey, { held: heldCheckpoints(deps.config.AUDIT_WITNESS_FILE, held), now: deps.clock });
 
   routes.get("/v1/audit/verify", AUDITOR, async (req, res) => {
     parse(noQuery, req.query, "query");

@@ -142,7 +142,3 @@ export async function leafIndexes(db: Queryable, eventIds: string[]): Promise<Ma
   return indexes;
 }
 
-export async function countEvents(db: Queryable): Promise<number> {
-  const rows: { count: number | string }[] = await db.query("SELECT COUNT(*) AS count FROM audit_events");
-  return Number(rows[0]?.count ?? 0);
-}

@@ -4,8 +4,9 @@ import { checkBatches, extendsCheckpoint } from "./audit-checks";
 import { publicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
-import { countEvents, latestCheckpoint, leafNodeHashes, leavesWithEvents, openCheckpoint, pendingBatches } from "./audit-tree-store";
+import { latestCheckpoint, leafNodeHashes, leavesWithEvents, openCheckpoint, pendingBatches, treeEdge } from "./audit-tree-store";
 import { appendLeaves, EMPTY_ROOT, foldSubtrees, type Hash } from "./merkle";
+import { latestVerifiedMark, recordVerifiedMark } from "./verified-mark";
 
 /** What went wrong, at the first problem found. */
 export type VerifyProblem = "changed" | "deleted" | "inserted" | "signature" | "inconsistent";
@@ -23,16 +24,20 @@ export interface VerifyResult {
 export interface VerifyOptions {
   /** Signed checkpoint notes an auditor holds (or the witness file's last one): the log must extend each. */
   held?: string[];
-  /** Recompute every leaf from its event, not only those added since this process last verified. */
+  /** Recompute every leaf from its event and look at every event, not only what came since the last verification. */
   full?: boolean;
+  /** When the verification is recorded as a signed mark. */
+  now?: () => Date;
 }
 
-/** The tree this process last verified, per log: later verifications continue from it. */
+/** A verified tree and the highest event sequence number checked to be in it or pending. */
 interface VerifiedTree {
   size: number;
   edge: Hash[];
+  seq: number;
 }
-const verified = new WeakMap<DataSource, VerifiedTree>();
+
+const GENESIS: VerifiedTree = { size: 0, edge: [], seq: 0 };
 
 class Bad extends Error {
   constructor(readonly problem: VerifyProblem, readonly eventId?: string) {
@@ -42,9 +47,25 @@ class Bad extends Error {
 
 const PAGE = 1000;
 
+/**
+ * Where this verification starts: the latest signed mark of an earlier one, whose tree must still be
+ * the one the stored nodes describe (a rewritten node shows as a root that differs).
+ */
+async function startingPoint(db: EntityManager, key: AuditKey, full: boolean): Promise<VerifiedTree> {
+  if (full) return GENESIS;
+  const mark = await latestVerifiedMark(db, key);
+  if (mark === "forged") throw new Bad("signature");
+  if (!mark) return GENESIS;
+  const edge = await treeEdge(db, mark.treeSize).catch(() => {
+    throw new Bad("inconsistent");
+  });
+  if (!foldSubtrees(edge).equals(mark.treeSize === 0 ? EMPTY_ROOT : mark.rootHash)) throw new Bad("inconsistent");
+  return { size: mark.treeSize, edge, seq: mark.seq };
+}
+
 /** Recomputes leaves [from.size, size) from their events, checking each against its stored leaf node. */
-async function extend(db: EntityManager, from: VerifiedTree, size: number): Promise<VerifiedTree> {
-  let tree = from;
+async function extend(db: EntityManager, from: VerifiedTree, size: number): Promise<Pick<VerifiedTree, "size" | "edge">> {
+  let tree: Pick<VerifiedTree, "size" | "edge"> = from;
   while (tree.size < size) {
     const end = Math.min(size, tree.size + PAGE);
     const leaves = await leavesWithEvents(db, tree.size, end);
@@ -59,8 +80,7 @@ async function extend(db: EntityManager, from: VerifiedTree, size: number): Prom
       hashes.push(hash);
     }
     if (leaves.length !== end - tree.size) throw new Bad("deleted");
-    const grown = appendLeaves(tree.size, tree.edge, hashes);
-    tree = { size: grown.size, edge: grown.edge };
+    tree = appendLeaves(tree.size, tree.edge, hashes);
   }
   return tree;
 }
@@ -75,49 +95,59 @@ async function checkPending(db: EntityManager, key: AuditKey): Promise<Set<strin
   return ids;
 }
 
-/** An event neither in the tree nor pending was slipped in; found only when the counts already disagree. */
-async function firstStray(db: EntityManager, pendingIds: Set<string>): Promise<string | undefined> {
-  const rows: { id: string }[] = await db.query(
-    "SELECT e.id FROM audit_events e LEFT JOIN audit_leaves l ON l.event_id = e.id WHERE l.event_id IS NULL ORDER BY e.seq",
+/**
+ * Events after sequence number `seq` that are neither in the tree nor pending were slipped in. Returns
+ * the highest sequence number now present, from which the next verification continues.
+ */
+async function checkNoStrays(db: EntityManager, seq: number, pendingIds: Set<string>): Promise<number> {
+  const outside: { id: string }[] = await db.query(
+    "SELECT e.id FROM audit_events e LEFT JOIN audit_leaves l ON l.event_id = e.id WHERE e.seq > ? AND l.event_id IS NULL ORDER BY e.seq", [seq],
   );
-  return rows.find((row) => !pendingIds.has(row.id))?.id;
+  const stray = outside.find((row) => !pendingIds.has(row.id));
+  if (stray) throw new Bad("inserted", stray.id);
+  const top: { seq: number | string | null }[] = await db.query("SELECT MAX(seq) AS seq FROM audit_events WHERE seq > ?", [seq]);
+  return Number(top[0]?.seq ?? seq);
 }
 
 /**
  * Verifies the audit log against the audit key, in one consistent snapshot of the database:
  * - the latest checkpoint carries the key's signature;
- * - every leaf added since this process last verified is recomputed from its event, and the tree they
- *   make has the checkpoint's root and extends the tree verified before (so a rollback shows);
+ * - every leaf added since the last verification (or since the first, with `full`) is recomputed from
+ *   its event, and the tree they make has the checkpoint's root and extends the tree verified before
+ *   (so a rollback shows);
  * - every event not yet integrated is covered by its write batch's signature;
- * - no event exists outside the tree and the pending batches;
+ * - no event written since the last verification is outside the tree and the pending batches;
  * - the log extends every held checkpoint.
+ * What a verification has covered is recorded as a signed mark; the next one continues from there, so
+ * that its cost follows what was written since, not the size of the log. A change to an event the last
+ * verification had already covered is found by a full verification, an inclusion proof or an export
+ * checked offline.
  */
 export async function verifyAuditLog(dataSource: DataSource, key: AuditKey, options: VerifyOptions = {}): Promise<VerifyResult> {
-  const start = options.full ? { size: 0, edge: [] } : (verified.get(dataSource) ?? { size: 0, edge: [] });
-  return inTransaction(dataSource, async (db) => {
-    const total = await countEvents(db);
+  const outcome = await inTransaction(dataSource, async (db) => {
     const checkpoint = await latestCheckpoint(db);
     const treeSize = checkpoint?.treeSize ?? 0;
     try {
       const stated = checkpoint ? openCheckpoint(checkpoint.note, key) : { treeSize: 0, rootHash: EMPTY_ROOT };
       if (!stated || stated.treeSize !== treeSize || (checkpoint && !stated.rootHash.equals(checkpoint.rootHash))) throw new Bad("signature");
+      const start = await startingPoint(db, key, options.full ?? false);
       if (start.size > treeSize) throw new Bad("inconsistent");
       const tree = await extend(db, start, treeSize);
       if (!foldSubtrees(tree.edge).equals(stated.rootHash)) throw new Bad("inconsistent");
       const pending = await checkPending(db, key);
-      if (total !== treeSize + pending.size) {
-        if (total < treeSize + pending.size) throw new Bad("deleted");
-        throw new Bad("inserted", await firstStray(db, pending));
-      }
+      const seq = await checkNoStrays(db, start.seq, pending);
       for (const note of options.held ?? []) {
         const held = await extendsCheckpoint(db, key, note, treeSize, stated.rootHash);
         if (held !== "ok") throw new Bad(held);
       }
-      verified.set(dataSource, tree);
-      return { ok: true, checked: total, treeSize };
+      const result: VerifyResult = { ok: true, checked: treeSize + pending.size, treeSize };
+      return { result, mark: start.size < treeSize || start.seq < seq ? { treeSize, rootHash: stated.rootHash, seq } : undefined };
     } catch (error) {
       if (!(error instanceof Bad)) throw error;
-      return { ok: false, checked: total, treeSize, problem: error.problem, ...(error.eventId ? { firstBadEventId: error.eventId } : {}) };
+      const result: VerifyResult = { ok: false, checked: 0, treeSize, problem: error.problem, ...(error.eventId ? { firstBadEventId: error.eventId } : {}) };
+      return { result, mark: undefined };
     }
   });
+  if (outcome.mark) await recordVerifiedMark(dataSource.manager, key, outcome.mark, (options.now ?? (() => new Date()))().toISOString());
+  return outcome.result;
 }

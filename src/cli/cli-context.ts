@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
 import { loadAuditKey, type AuditKey } from "../audit/audit-key";
@@ -40,12 +42,22 @@ export function cliActor(env: NodeJS.ProcessEnv): string {
   return `cli:${user}`.slice(0, 64);
 }
 
+/** SQLite creates a missing file on open: a mistyped path would silently become an empty database. */
+function refuseMissingSqliteFile(databaseUrl: string): void {
+  if (!databaseUrl.startsWith("sqlite:")) return;
+  const file = databaseUrl.slice("sqlite:".length);
+  if (file === "" || file === ":memory:" || fs.existsSync(file)) return;
+  throw new CommandFailed(`no SQLite database at ${path.resolve(file)}: check --database-url (or DATABASE_URL), or run \`dealer-gateway migrate\` first to create it there`);
+}
+
 /**
  * Opens the database named by --database-url or DATABASE_URL, runs the command, and closes it. Every
- * command but `migrate` refuses to run on a schema with pending migrations.
+ * command but `migrate` refuses to run on a schema with pending migrations, and on a SQLite file that
+ * does not exist yet.
  */
 export async function withDatabase<T>(io: CliIo, options: GlobalOptions, work: (ctx: CliContext) => Promise<T>, { requireMigrated = true } = {}): Promise<T> {
   const config = loadConfig({ ...io.env, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) });
+  if (requireMigrated) refuseMissingSqliteFile(config.DATABASE_URL);
   const dataSource = createDataSource(config.DATABASE_URL, 2, { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS });
   await dataSource.initialize();
   try {

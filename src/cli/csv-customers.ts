@@ -1,5 +1,5 @@
-import { parse as parseCsv } from "csv-parse/sync";
 import { UsageError } from "./cli-errors";
+import { csvRecords, detectDelimiter, type CsvDelimiter } from "./csv-records";
 
 /**
  * A CSV customer file, one customer per row, turned into the NDJSON lines the import reads, so both
@@ -45,24 +45,32 @@ function cellValue(column: string, cell: string): unknown {
   return cell;
 }
 
-export function csvToCustomerLines(text: string): CsvLines {
-  const records = parseCsv(text.replace(/^\uFEFF/, ""), { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as { record: string[]; info: { lines: number } }[];
-  const header = records.shift()?.record.map((name) => name.trim());
-  if (!header) throw new UsageError("the CSV file is empty");
+/** The delimiter (`,`, `;` or tab) is read from the header line unless given. */
+export function csvToCustomerLines(text: string, delimiter?: CsvDelimiter): CsvLines {
+  const body = text.replace(/^\uFEFF/, "");
+  const headerLine = body.split(/\r?\n/).find((line) => line.trim() !== "");
+  if (headerLine === undefined) throw new UsageError("the CSV file is empty");
+  const separator = delimiter ?? detectDelimiter(headerLine);
+  const [first, ...records] = csvRecords(body, separator);
+  if (!first || "error" in first) throw new UsageError(`the CSV header on line ${first?.line ?? 1} cannot be read: ${first && "error" in first ? first.error : "empty"}`);
+  const header = first.cells.map((name) => name.trim());
   const unknown = header.filter((name) => !CSV_COLUMNS.includes(name));
-  if (unknown.length > 0) throw new UsageError(`unknown CSV columns: ${unknown.join(", ")} (known: ${CSV_COLUMNS.join(", ")})`);
+  if (unknown.length > 0) {
+    const hint = header.length === 1 && /[,;\t]/.test(header[0]!) ? "; is the delimiter right? (`,`, `;` and tab are detected from the header)" : "";
+    throw new UsageError(`unknown CSV columns: ${unknown.join(", ")} (known: ${CSV_COLUMNS.join(", ")})${hint}`);
+  }
   const rows: CsvLines["rows"] = [];
   const fileLines: number[] = [];
-  for (const { record, info } of records) {
-    fileLines.push(info.lines);
-    if (record.length !== header.length) {
-      rows.push({ error: `${record.length} cells where the header has ${header.length}` });
+  for (const entry of records) {
+    fileLines.push(entry.line);
+    if ("error" in entry) {
+      rows.push({ error: entry.error });
       continue;
     }
     try {
       const customer: Record<string, unknown> = {};
       header.forEach((column, index) => {
-        const cell = record[index]!.trim();
+        const cell = entry.cells[index]!.trim();
         if (cell !== "") setPath(customer, column, cellValue(column, cell));
       });
       rows.push({ json: JSON.stringify(customer) });

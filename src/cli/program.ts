@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import packageJson from "../../package.json";
+import { PACKAGE } from "../project-root";
 import { createAdminCommand } from "./commands/admin-command";
 import { exportAuditCommand, verifyAuditCommand, verifyExportCommand } from "./commands/audit-commands";
 import { createDealerCommand } from "./commands/dealer-command";
@@ -15,7 +15,7 @@ const CLEAN_EXITS = new Set(["commander.helpDisplayed", "commander.help", "comma
 export function buildProgram(io: CliIo): Command {
   const program = new Command("dealer-gateway")
     .description("Operate a dealer-gateway database: migrations, first users and dealers, imports, audit checks and retention.")
-    .version(packageJson.version)
+    .version(PACKAGE.version)
     .option("-d, --database-url <url>", "the database, as DATABASE_URL (default: DATABASE_URL, then sqlite:./data/gateway.sqlite)")
     .option("--json", "print results as JSON")
     .exitOverride()

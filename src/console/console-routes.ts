@@ -2,10 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import express, { Router, type RequestHandler } from "express";
 import type { AppDeps } from "../app-deps";
+import { PROJECT_ROOT } from "../project-root";
 import { notBuiltPage } from "./not-built-page";
 
 /** Where `npm run build:console` writes the console (see console/vite.config.ts). */
-export const CONSOLE_DIST_DIR = path.resolve(__dirname, "../../dist/console");
+export const CONSOLE_DIST_DIR = path.join(PROJECT_ROOT, "dist/console");
 
 /**
  * Helmet's default policy, tightened to same-origin everything, minus `upgrade-insecure-requests`: the

@@ -11,7 +11,7 @@ import type { AfterQueryEvent } from "typeorm/subscriber/event/QueryEvent";
 export const CAUSAL_READS = "SET SESSION wsrep_sync_wait = 1";
 
 /** A node that has left the cluster's primary component answers every query with error 1047. */
-const NODE_OUT_OF_CLUSTER = "ER_UNKNOWN_COM_ERROR";
+export const NODE_OUT_OF_CLUSTER = "ER_UNKNOWN_COM_ERROR";
 
 interface PoolConnection {
   query(sql: string, callback: (error: unknown, rows?: { Value?: string }[]) => void): void;
@@ -33,6 +33,11 @@ interface MysqlDriverInternals {
 const query = (connection: PoolConnection, sql: string) =>
   new Promise<{ Value?: string }[]>((resolve, reject) => connection.query(sql, (error, rows) => (error ? reject(error) : resolve(rows ?? []))));
 
+const galera = new WeakSet<DataSource>();
+
+/** Whether the data source's database is a Galera node (known once it is initialized). */
+export const isOnGalera = (dataSource: DataSource): boolean => galera.has(dataSource);
+
 /**
  * Replaces the driver's pool creation (before `initialize()`): the first connection asks the server
  * whether it is a Galera node (`wsrep_on`); if so, that connection and every later one set causal
@@ -48,6 +53,7 @@ export function readCausallyOnGalera(dataSource: DataSource): void {
     try {
       const wsrep = await query(first, "SHOW VARIABLES LIKE 'wsrep_on'");
       if (wsrep[0]?.Value === "ON") {
+        galera.add(dataSource);
         await query(first, CAUSAL_READS);
         // Queued on the new connection before the query it was made for.
         pool.on("connection", (connection) => connection.query(CAUSAL_READS, (error) => error && connection.destroy()));

@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { hotQuery } from "../db/direct-pool";
 import type { ConsentState, CustomerState, DealerAccessInput, GrantState, PurposeState } from "../policy/decide-access";
 import { findPurpose } from "../purposes/purpose-queries";
 
@@ -86,7 +87,7 @@ export async function loadAccessInputs(dataSource: DataSource, query: AccessQuer
     params.push(query.customer.value, query.purposeId);
   }
   params.push(query.dealerId);
-  const rows: Row[] = await dataSource.query(`SELECT ${columns.join(", ")} FROM dealers d ${joins.join(" ")} WHERE d.id = ?`, params);
+  const rows = await hotQuery<Row>(dataSource, `SELECT ${columns.join(", ")} FROM dealers d ${joins.join(" ")} WHERE d.id = ?`, params);
   return { dealerSide: dealerSideOf(rows, query.clientId), customers: customersOf(rows) };
 }
 

@@ -6,6 +6,7 @@ import { AppError, problems } from "../http/problem";
 import { routeTemplate } from "../http/route-template";
 import { dealerActorRefusal } from "../dealers/dealer-queries";
 import type { Denial } from "../policy/decide-access";
+import { VALID_PURPOSES_HINT } from "../purposes/policy-purposes";
 
 type OutcomeFacts = Omit<AuditFacts, "action" | "decision" | "status">;
 
@@ -19,7 +20,7 @@ export type Outcome = { body: unknown; facts: OutcomeFacts } | { problem: AppErr
 export function denialProblem(denial: Denial): AppError {
   switch (denial.status) {
     case 400:
-      return problems.invalidPurpose("Name one of the purposes of GET /v1/purposes in the purpose query parameter");
+      return problems.invalidPurpose(`${VALID_PURPOSES_HINT}. Name it in the purpose query parameter.`);
     case 401:
       return problems.unauthorized();
     case 403:

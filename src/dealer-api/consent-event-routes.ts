@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppDeps } from "../app-deps";
 import { DealerEventAckEntity } from "../consents/dealer-event.entity";
 import { isUniqueViolation } from "../db/db-errors";
+import { VALID_PURPOSES_HINT } from "../purposes/policy-purposes";
 import { problems } from "../http/problem";
 import { dealerActor } from "../http/request-context";
 import { parse } from "../http/validate";
@@ -64,7 +65,7 @@ export function consentEventRoutes(deps: AppDeps): Router {
   router.get("/v1/consent-events", deps.authenticateDealer, auditedRoute(deps, "consent_events.read", async (req): Promise<Outcome> => {
     const query = parse(feedQuery, req.query, "query");
     if (query.purpose !== undefined && !(await requestedPurpose(deps, query.purpose))) {
-      throw problems.invalidPurpose("Name one of the purposes of GET /v1/purposes, or leave purpose out");
+      throw problems.invalidPurpose(`${VALID_PURPOSES_HINT}, or leave purpose out.`);
     }
     const { dealerId } = dealerActor(req);
     const after = query.cursor ? Number(decodeCursor(query.cursor, z.string().refine(isEventId), "consent-events")) : await ackedUpTo(deps.dataSource.manager, dealerId);

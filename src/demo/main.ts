@@ -1,7 +1,9 @@
 import "dotenv/config";
 import { startGateway } from "../server";
 import { demoSettings, removeDatabase } from "./demo-config";
+import { DemoClock } from "./demo-clock";
 import { GatewayClient } from "./gateway-client";
+import { assertPortFree } from "./port-check";
 import { printSummary } from "./print-summary";
 import { seedDemo } from "./seed-demo";
 import { buildWalkthrough } from "./walkthrough";
@@ -13,8 +15,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function main(): Promise<void> {
   const settings = demoSettings();
   const { config } = settings;
+  await assertPortFree(config.PORT, config.HOST);
   removeDatabase(settings.databaseFile);
-  const gateway = await startGateway(config);
+  // The gateway lives the seeded weeks on its own clock, then catches up with the present.
+  const seededUntil = new Date();
+  const clock = new DemoClock(new Date(seededUntil.getTime() - settings.historyDays * 86_400_000));
+  const gateway = await startGateway(config, { clock: clock.read });
   const stop = async (code: number) => {
     await gateway.stop().catch(() => undefined);
     process.exit(code);
@@ -29,7 +35,11 @@ async function main(): Promise<void> {
   console.log(`dealer-gateway demo: ${gateway.url} on ${settings.databaseFile} (fresh)\nseeding through the admin API…`);
   const started = Date.now();
   const admin = await new GatewayClient(gateway.url).login(config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD!);
-  const dataset = await seedDemo({ admin, customers: settings.customers, progress: (line) => console.log(`  ${line}`) });
+  const dataset = await seedDemo({
+    admin, customers: settings.customers, now: clock.read, progress: (line) => console.log(`  ${line}`),
+    ...(settings.historyDays > 0 ? { history: { until: seededUntil, moveTo: (at: Date) => clock.moveTo(at) } } : {}),
+  });
+  clock.moveTo(new Date());
   console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   // The short-lived consents should read as expired before the walkthrough says so.

@@ -4,6 +4,7 @@ import type { DealerKey } from "./demo-dealers";
 import { inParallel, type GatewayClient } from "./gateway-client";
 import { acknowledgeFeed } from "./dealer-sync";
 import { customerIdsByIndex, importCustomers } from "./import-customers";
+import { seedActivity } from "./seed-activity";
 import { seedConsents, type RecordedConsent } from "./seed-consents";
 import { seedDealers, seedUsers, type DEMO_USERS, type SeededDealer } from "./seed-dealers";
 
@@ -18,6 +19,11 @@ export interface SeedOptions {
   /** Lifetime of the consents recorded to show expiry. */
   shortExpirySeconds?: number;
   progress?: (line: string) => void;
+  /**
+   * Spreads dealer activity over the days from the gateway's `now` to `until`, moving the gateway's
+   * clock forward with `moveTo` (see DemoClock); without it, the seeding is one burst at `now`.
+   */
+  history?: { until: Date; moveTo: (at: Date) => void };
 }
 
 export interface DemoCustomerRef {
@@ -75,6 +81,13 @@ export async function seedDemo(options: SeedOptions): Promise<DemoDataset> {
   });
   await inParallel(plan.restrictedCustomers, concurrency, (index) => admin.call("POST", `/v1/admin/customers/${customerIds[index]}/restrict`, undefined, [200]));
   progress(`consents: ${recorded.length} recorded, ${plan.restrictedCustomers.length} customers restricted`);
+  if (options.history) {
+    const days = Math.round((options.history.until.getTime() - now().getTime()) / 86_400_000);
+    const requests = await seedActivity({
+      baseUrl: admin.baseUrl, dealers, consents: recorded, customerIds, now, until: options.history.until, moveTo: options.history.moveTo, seed: DEMO_SEED,
+    });
+    progress(`dealer activity: ${requests} reads over the past ${days} days`);
+  }
   const synced = await acknowledgeFeed(admin.baseUrl, dealers.fr);
   progress(`${dealers.fr.name} read and acknowledged its consent-events feed (${synced} events)`);
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import * as audit from "./audit-response-schemas";
 import * as replies from "./response-schemas";
+import { POLICY_PURPOSES } from "../purposes/policy-purposes";
 
 /** The named schemas of `components.schemas`; any other answer is described inline where it is used. */
 export const NAMED_SCHEMAS: [string, z.ZodType][] = [
@@ -15,12 +16,7 @@ export const NAMED_SCHEMAS: [string, z.ZodType][] = [
   ["AllPendingPurges", audit.allPendingPurgesSchema], ["VerifyResult", audit.verifySchema],
 ];
 
-const PURPOSE_SCOPES = {
-  "purpose:service_delivery": "Providing the services the customer asked for",
-  "purpose:in_store_experience": "Improving the customer's experience in store",
-  "purpose:record_accuracy": "Keeping records accurate",
-  "purpose:relationship_management": "Managing customer and seller relationships",
-};
+const PURPOSE_SCOPES = Object.fromEntries(Object.entries(POLICY_PURPOSES).map(([id, meaning]) => [`purpose:${id}`, meaning]));
 
 export const SECURITY_SCHEMES = {
   adminBearer: {
@@ -29,11 +25,15 @@ export const SECURITY_SCHEMES = {
   },
   dealerBearer: {
     type: "http", scheme: "bearer", bearerFormat: "JWT",
-    description: "An access token of audience dealer-api from POST /oauth/token. A token of the other audience is refused.",
+    description: "An access token of audience dealer-api from POST /oauth/token. Its scope lists the purposes it may serve (purpose:<id>); every call names one of them in its purpose parameter. A token of the other audience is refused.",
   },
   dealerClientCredentials: {
     type: "oauth2",
-    description: "How a dealer integration obtains its dealer-api token: client credentials, sent with HTTP Basic or in the form body.",
+    description: "How a dealer integration obtains its dealer-api token: client credentials, sent with HTTP Basic or in the form body. " +
+      "Scopes are purposes: purpose:<id> for each purpose of the privacy policy. Ask for none (in Authorize: tick no scope) to get a token " +
+      "for every purpose granted to the dealer now, or tick only purposes the dealer holds to get a narrower token. A scope the dealer does " +
+      "not hold is refused with 400 invalid_scope and no token (RFC 6749 section 5.2), so ticking every scope fails for a dealer without all four grants. " +
+      "The token lives at most 15 minutes; a grant revoked meanwhile bites at once all the same.",
     flows: { clientCredentials: { tokenUrl: "/oauth/token", scopes: PURPOSE_SCOPES } },
   },
   clientSecretBasic: {

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import packageJson from "../../package.json";
+import { PACKAGE } from "../project-root";
+import { customerInputSchema } from "../customers/customer-input";
+import { CUSTOMER_BODY_EXAMPLES, EXAMPLE_OF } from "./examples";
 import { HEADERS, NAMED_SCHEMAS, SECURITY_SCHEMES, TAGS } from "./components";
 import { jsonSchemaOf, type JsonSchema } from "./json-schema";
 import type { Operation, Parameter, Reply } from "./operation";
@@ -50,7 +52,8 @@ function replySchemas(operations: Operation[]): { components: Record<string, Jso
     return rest;
   };
   const components: Record<string, JsonSchema> = {};
-  for (const id of named) components[id] = clean(generated.schemas[id]!);
+  const schemaById = new Map(NAMED_SCHEMAS);
+  for (const id of named) components[id] = withExample(clean(generated.schemas[id]!), schemaById.get(id)!);
   const inline = new Map<z.ZodType, JsonSchema>();
   for (const [schema, id] of anonymous) inline.set(schema, clean(generated.schemas[id]!));
   return { components, inline };
@@ -89,13 +92,21 @@ function parameters(operation: Operation): JsonSchema[] {
   return list;
 }
 
+/** The schema with its realistic example (src/openapi/examples.ts), where it has one. */
+function withExample(json: JsonSchema, schema: z.ZodType): JsonSchema {
+  return EXAMPLE_OF.has(schema) ? { ...json, examples: [EXAMPLE_OF.get(schema)] } : json;
+}
+
 function requestBody(operation: Operation): JsonSchema | undefined {
   if (!operation.body) return undefined;
   const mediaType = operation.body.mediaType ?? "application/json";
+  const { schema } = operation.body;
+  // Swagger UI's "Try it out" starts from the media type's example(s), so they are given there too.
+  const examples = schema === customerInputSchema ? { examples: CUSTOMER_BODY_EXAMPLES } : schema && EXAMPLE_OF.has(schema) ? { example: EXAMPLE_OF.get(schema) } : {};
   return {
     required: operation.body.required ?? true,
     ...(operation.body.description ? { description: operation.body.description } : {}),
-    content: { [mediaType]: { schema: operation.body.schema ? jsonSchemaOf(operation.body.schema, "input") : {} } },
+    content: { [mediaType]: { schema: schema ? withExample(jsonSchemaOf(schema, "input"), schema) : {}, ...examples } },
   };
 }
 
@@ -174,13 +185,14 @@ export function buildOpenApiDocument(operations: Operation[] = OPERATIONS): Json
     if (paths[path]![operation.method]) throw new Error(`${operation.method.toUpperCase()} ${operation.path} is described twice`);
     paths[path]![operation.method] = describeOperation(operation, schemaOf);
   }
+  // No jsonSchemaDialect: OpenAPI 3.1's default dialect (its base vocabulary on JSON Schema 2020-12) is
+  // what the schemas are written in, and Swagger UI flags the field as unsupported on /docs.
   return {
     openapi: "3.1.0",
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "dealer-gateway",
-      version: packageJson.version,
-      description: packageJson.description +
+      version: PACKAGE.version,
+      description: PACKAGE.description +
         "\n\nErrors are RFC 9457 problem+json bodies carrying a machine-readable `code`; the token endpoint answers RFC 6749 errors. Every response carries X-Request-Id.",
     },
     tags: TAGS,

@@ -1,10 +1,11 @@
 import path from "node:path";
 import { Router, type RequestHandler } from "express";
 import type { AppDeps } from "../app-deps";
+import { PROJECT_ROOT } from "../project-root";
 import { openApiDocument } from "./openapi-document";
 
 const RENDERER_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));
-const PAGE_DIR = path.join(__dirname, "docs-page");
+const PAGE_DIR = path.join(PROJECT_ROOT, "src/openapi/docs-page");
 
 /** The files `/docs` may load, all from this host: the renderer's bundle and style, and the page's own start-up script. */
 const DOCS_FILES: Record<string, string> = {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { ADMIN_PASSWORD, testAuditKeyPem, testKeys } from "./gateway";
 
 /**
- * A real gateway process (`src/main.ts`, as `npm start` runs it), for what only a process can show:
+ * A real gateway process (`src/main.ts`, or its compiled build as `npm start` runs it), for what only a process can show:
  * signals, a hard kill, several processes on one database.
  */
 export interface ChildGateway {
@@ -35,11 +35,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function spawnGateway(options: { databaseUrl: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ChildGateway> {
+/** How the gateway is started: from its sources with tsx (the default), or as `npm start` runs the compiled build. */
+export const FROM_SOURCES = ["--import", "tsx", "src/main.ts"];
+export const COMPILED = ["--enable-source-maps", "dist/server/main.js"];
+
+export async function spawnGateway(options: { databaseUrl: string; env?: Record<string, string>; readyTimeoutMs?: number; nodeArgs?: string[] }): Promise<ChildGateway> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-child-"));
   const privateKey = testKeys().privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, options.nodeArgs ?? FROM_SOURCES, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), NODE_ENV: "production",

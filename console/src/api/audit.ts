@@ -18,10 +18,13 @@ export const EXPORT_TYPES = { csv: "text/csv", ndjson: "application/x-ndjson" } 
 export const searchAuditEvents = (filters: AuditFilters, page: { cursor?: string; limit?: number } = {}) =>
   get<Page<AuditEvent>>(`/v1/audit/events${query({ ...filters, ...page })}`);
 
-export const exportAuditEvents = (filters: AuditFilters, format: keyof typeof EXPORT_TYPES) =>
-  apiBlob(`/v1/audit/events${query({ ...filters })}`, EXPORT_TYPES[format]);
+/** Without a delimiter the gateway picks one from the browser's language (`;` for Dutch, French, ...). */
+export const exportAuditEvents = (filters: AuditFilters, format: keyof typeof EXPORT_TYPES, delimiter?: "comma" | "semicolon") =>
+  apiBlob(`/v1/audit/events${query({ ...filters, delimiter })}`, EXPORT_TYPES[format]);
 
 export const customerReport = (customerId: string) => get<DataSubjectReport>(`/v1/audit/customers/${encodeURIComponent(customerId)}/report`);
+/** The report as a page for the customer, in the language of their record. */
+export const printableCustomerReport = (customerId: string) => apiBlob(`/v1/audit/customers/${encodeURIComponent(customerId)}/report?format=html`, "text/html");
 export const allPendingPurges = () => get<{ items: PurgeSummary[] }>("/v1/audit/pending-purges");
 export const dealerPendingPurges = (dealerId: string, cursor?: string) =>
   get<DealerPendingPurges>(`/v1/audit/dealers/${encodeURIComponent(dealerId)}/pending-purges${query({ cursor })}`);

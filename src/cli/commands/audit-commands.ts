@@ -4,6 +4,7 @@ import type { Writable } from "node:stream";
 import type { Response } from "express";
 import type { Command } from "commander";
 import { streamAuditExport } from "../../audit/audit-export";
+import { csvSeparatorFor } from "../../audit/csv";
 import { filtersOf, parseExportQuery } from "../../audit/audit-filters";
 import { verifyAuditLog } from "../../audit/audit-verify";
 import { heldCheckpoints } from "../../audit/audit-witness";
@@ -52,7 +53,7 @@ export function verifyAuditCommand(program: Command, io: CliIo): void {
       const held = options.checkpoint ? readFile(options.checkpoint, "checkpoint") : undefined;
       await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
         await recordEvent(ctx, { action: "audit.verify", detail: { full: true } });
-        const result = await verifyAuditLog(ctx.dataSource, ctx.auditKey, { full: true, held: heldCheckpoints(ctx.config.AUDIT_WITNESS_FILE, held) });
+        const result = await verifyAuditLog(ctx.dataSource, ctx.auditKey, { full: true, held: heldCheckpoints(ctx.config.AUDIT_WITNESS_FILE, held), now: ctx.clock });
         const human = result.ok
           ? `audit log intact: ${result.checked} events verified, ${result.treeSize} of them in the latest signed checkpoint`
           : `audit log TAMPERED: ${result.problem}${result.firstBadEventId ? ` at event ${result.firstBadEventId}` : ""}`;
@@ -92,6 +93,21 @@ interface ExportOptions {
   to?: string;
   proofs?: boolean;
   treeSize?: string;
+  delimiter?: string;
+}
+
+const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A plain date (YYYY-MM-DD) names a whole UTC day: as --from, its start; as --to, which is exclusive,
+ * the start of the next day, so that `--from 2026-11-29 --to 2026-11-29` is that whole day. Anything
+ * else goes to the API's own validation.
+ */
+export function dayBound(value: string | undefined, side: "from" | "to"): string | undefined {
+  if (value === undefined || !PLAIN_DATE.test(value)) return value;
+  const start = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(start)) return value;
+  return new Date(side === "from" ? start : start + 24 * 60 * 60 * 1000).toISOString();
 }
 
 export function exportAuditCommand(program: Command, io: CliIo): void {
@@ -100,21 +116,26 @@ export function exportAuditCommand(program: Command, io: CliIo): void {
     .option("--format <format>", "csv or ndjson", "ndjson")
     .option("--customer-id <uuid>").option("--dealer-id <uuid>").option("--actor-id <id>").option("--purpose <id>")
     .option("--action <name>", "e.g. customer.read").option("--decision <decision>", "allow or deny")
-    .option("--from <date-time>", "inclusive, ISO 8601 with a zone").option("--to <date-time>", "exclusive")
+    .option("--from <date>", "inclusive: ISO 8601 date-time with a zone, or YYYY-MM-DD for the start of that day (UTC)")
+    .option("--to <date>", "exclusive: ISO 8601 date-time with a zone, or YYYY-MM-DD for the end of that day (UTC), that day included")
+    .option("--delimiter <delimiter>", "CSV only: comma (default) or semicolon, for Excel in Dutch, French, German... locales")
     .option("--proofs", "NDJSON only: each event with its inclusion proof, for verify-export")
     .option("--tree-size <n>", "with --proofs: prove against the tree of this size (default: the latest checkpoint's)")
     .option("--out <file>", "write to this file instead of standard output")
     .addHelpText("after", "\nThe same export as GET /v1/audit/events with Accept: text/csv or application/x-ndjson. Audited as audit.export.")
     .action(async (options: ExportOptions, command: Command) => {
       if (options.format !== "csv" && options.format !== "ndjson") throw new UsageError(`--format must be csv or ndjson, not ${options.format}`);
-      const { format, out: _out, proofs: withProofs, ...given } = options;
+      const { format, out: _out, proofs: withProofs, ...rest } = options;
+      const given = { ...rest, from: dayBound(rest.from, "from"), to: dayBound(rest.to, "to") };
       const query = parseExportQuery({ ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)), ...(withProofs ? { proofs: "1" } : {}) });
       const filters = filtersOf(query);
       if (withProofs && format !== "ndjson") throw new UsageError("--proofs needs --format ndjson");
+      if (query.delimiter && format !== "csv") throw new UsageError("--delimiter needs --format csv");
       await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
         await recordEvent(ctx, { action: "audit.export", detail: { filters, format } });
         const stream = options.out ? fs.createWriteStream(options.out) : io.stdout;
-        await streamAuditExport(streamTarget(stream), ctx.dataSource, filters, format, ctx.clock(), withProofs ? { key: ctx.auditKey, treeSize: query.treeSize } : undefined);
+        const proofs = withProofs ? { key: ctx.auditKey, treeSize: query.treeSize } : undefined;
+        await streamAuditExport(streamTarget(stream), ctx.dataSource, filters, format, ctx.clock(), proofs, csvSeparatorFor(query.delimiter, undefined));
         if (options.out) {
           stream.end();
           await finished(stream);

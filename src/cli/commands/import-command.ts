@@ -7,7 +7,7 @@ import { importAuditFacts } from "../../customers/customer-routes";
 import { CommandFailed, UsageError } from "../cli-errors";
 import { auditedTransaction, report, withDatabase, type CliContext, type GlobalOptions } from "../cli-context";
 import type { CliIo } from "../cli-io";
-import { csvToCustomerLines } from "../csv-customers";
+import { CSV_COLUMNS, csvToCustomerLines } from "../csv-customers";
 
 /** One customer of the file: its JSON line, or why the row could not become one, with the file line it came from. */
 type Entry = { fileLine: number; json: string } | { fileLine: number; error: string };
@@ -21,6 +21,24 @@ function entriesOf(text: string, format: "ndjson" | "csv"): Entry[] {
     return rows.map((row, index) => ({ fileLine: fileLines[index]!, ...row }));
   }
   return text.replace(/^\uFEFF/, "").split(/\r?\n/).flatMap((line, index) => (line.trim() === "" ? [] : [{ fileLine: index + 1, json: line }]));
+}
+
+const EXTENSION_FORMATS: Record<string, "ndjson" | "csv"> = { ".ndjson": "ndjson", ".jsonl": "ndjson", ".json": "ndjson", ".csv": "csv", ".tsv": "csv" };
+
+/**
+ * The format from --format, else the file's extension, else its first line: a JSON object is NDJSON, a
+ * header naming a known column is CSV. Anything else is refused with a hint rather than guessed.
+ */
+function formatOf(file: string, text: string, given: string | undefined, io: CliIo): "ndjson" | "csv" {
+  if (given === "csv" || given === "ndjson") return given;
+  const byExtension = EXTENSION_FORMATS[path.extname(file).toLowerCase()];
+  if (byExtension) return byExtension;
+  const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((line) => line.trim() !== "")?.trim() ?? "";
+  const looksCsv = firstLine.split(/[,;\t]/).some((cell) => CSV_COLUMNS.includes(cell.replace(/"/g, "").trim()));
+  const sniffed = firstLine.startsWith("{") ? "ndjson" : looksCsv ? "csv" : undefined;
+  if (!sniffed) throw new UsageError(`cannot tell whether ${file} is NDJSON or CSV from its name or first line: add --format ndjson or --format csv`);
+  io.stderr.write(`reading ${file} as ${sniffed === "csv" ? "CSV (its first line is a header)" : "NDJSON (its first line is a JSON object)"}; --format chooses otherwise\n`);
+  return sniffed;
 }
 
 interface Totals {
@@ -74,7 +92,7 @@ export function importCustomersCommand(program: Command, io: CliIo): void {
   program.command("import-customers")
     .description("import customers from an NDJSON or CSV file (upsert by externalRef)")
     .argument("<file>", "file.ndjson (one customer per line, as POST /v1/admin/customers takes it) or file.csv")
-    .option("--format <format>", "ndjson or csv (default: from the file name)")
+    .option("--format <format>", "ndjson or csv (default: from the file name, .ndjson/.jsonl/.json or .csv/.tsv, else from its first line)")
     .option("--rejects <file>", "write every rejected line, as NDJSON { line, reason }, to this file")
     .addHelpText("after", [
       "",
@@ -82,13 +100,15 @@ export function importCustomersCommand(program: Command, io: CliIo): void {
       `blocks of ${MAX_IMPORT_LINES} lines are imported one transaction (and one customer.import audit event) each.`,
       "CSV: a header row naming the record's fields, nested ones with a dot (name.given, postalAddress.city,",
       "marketingPreferences.email); interests separated by |; purchases, warranties and serviceOrders as JSON arrays.",
+      "The delimiter (, ; or tab) is detected from the header. A row that cannot be read (an unclosed quote, a wrong",
+      "number of cells) is rejected on its own line and the rows after it are imported.",
       "Exits 1 when any line was rejected (the valid ones are imported all the same).",
     ].join("\n"))
     .action(async (file: string, options: { format?: string; rejects?: string }, command: Command) => {
-      const format = options.format ?? (path.extname(file).toLowerCase() === ".csv" ? "csv" : "ndjson");
-      if (format !== "csv" && format !== "ndjson") throw new UsageError(`--format must be ndjson or csv, not ${format}`);
+      if (options.format !== undefined && options.format !== "csv" && options.format !== "ndjson") throw new UsageError(`--format must be ndjson or csv, not ${options.format}`);
       if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      const entries = entriesOf(fs.readFileSync(file, "utf8"), format);
+      const text = fs.readFileSync(file, "utf8");
+      const entries = entriesOf(text, formatOf(file, text, options.format, io));
       if (entries.length === 0) throw new UsageError(`${file} holds no customers`);
       await withDatabase(io, command.optsWithGlobals<GlobalOptions>(), async (ctx) => {
         const totals: Totals = { created: 0, updated: 0, total: 0, rejected: [] };

@@ -15,7 +15,7 @@ const CRM_ADMIN: Role[] = ["crm_admin"];
  * The grant body is checked against the purpose named in the path; described here for a purpose
  * holding every field, the field list a real purpose admits is its own (GET /v1/purposes).
  */
-const anyGrantBody = grantBodySchema({ id: "any", description: "", fields: CUSTOMER_FIELDS }, new Date(0));
+export const anyGrantBody = grantBodySchema({ id: "any", description: "", fields: CUSTOMER_FIELDS }, new Date(0));
 
 const STATUS_CHANGE = (verb: "suspend" | "reinstate", effect: string): Operation => adminOperation({
   method: "post", path: `/v1/admin/dealers/:id/${verb}`, tag: "dealers", roles: CRM_ADMIN,

@@ -1,6 +1,6 @@
 import type { Role } from "../../admin-users/admin-user.entity";
-import { eventsQuerySchema } from "../../audit/audit-filters";
-import { consistencyQuery, heldCheckpointBody, noQuery, proofQuery } from "../../audit/audit-routes";
+import { eventsOrExportQuerySchema } from "../../audit/audit-filters";
+import { consistencyQuery, heldCheckpointBody, noQuery, proofQuery, reportQuery } from "../../audit/audit-routes";
 import { pageQuery } from "../../audit/pending-purges";
 import { adminOperation, errors, type Operation } from "../operation";
 import {
@@ -13,13 +13,13 @@ const AUDITOR: Role[] = ["compliance_auditor"];
 export const AUDIT_OPERATIONS: Operation[] = [
   adminOperation({
     method: "get", path: "/v1/audit/events", tag: "compliance", roles: AUDITOR, summary: "Query the audit log, or export it",
-    description: "Newest first; from inclusive, to exclusive. The cursor is bound to the filters it was issued with. With Accept: text/csv or application/x-ndjson the whole filtered result streams as a download (no cursor or limit then), each event with its leafIndex in the Merkle tree (null until integrated); with proofs=1 (NDJSON only) each event also carries its inclusion proof in the tree of treeSize leaves (default: the latest checkpoint's), for `dealer-gateway verify-export`. Audited (audit.query, audit.export).",
-    query: eventsQuerySchema,
+    description: "Newest first; from inclusive, to exclusive. The cursor is bound to the filters it was issued with. With Accept: text/csv or application/x-ndjson the whole filtered result streams as a download (no cursor or limit then), each event with its leafIndex in the Merkle tree (null until integrated); with proofs=1 (NDJSON only) each event also carries its inclusion proof in the tree of treeSize leaves (default: the latest checkpoint's), for `dealer-gateway verify-export`. cursor and limit apply to the JSON page only; proofs, treeSize and delimiter to the export only. Audited (audit.query, audit.export).",
+    query: eventsOrExportQuerySchema,
     responses: {
       200: {
         description: "One page; nextCursor is null on the last", schema: auditEventsPageSchema, headers: ["Cache-Control"],
         alternatives: {
-          "text/csv": { description: "RFC 4180 CSV with a header row; cells that a spreadsheet would evaluate are prefixed with '" },
+          "text/csv": { description: "RFC 4180 CSV with a UTF-8 byte order mark and a header row, comma-separated, or semicolon-separated with delimiter=semicolon or an Accept-Language whose spreadsheets use `;` (Dutch, French, German, ...); cells that a spreadsheet would evaluate are prefixed with '" },
           "application/x-ndjson": { description: "One event per line, with leafIndex, and with treeSize and inclusionProof when proofs=1" },
         },
       },
@@ -28,9 +28,15 @@ export const AUDIT_OPERATIONS: Operation[] = [
   }),
   adminOperation({
     method: "get", path: "/v1/audit/customers/:id/report", tag: "compliance", roles: AUDITOR, summary: "Data-subject access report",
-    description: "Every dealer that received the customer's data, when, for which purpose and which fields, with the full consent history. Works for an erased customer's tombstone. Audited (audit.report).",
-    query: noQuery,
-    responses: { 200: { description: "The report", schema: dataSubjectReportSchema, headers: ["Cache-Control"] } }, errors: errors(404),
+    description: "Every dealer that received the customer's data, when, for which purpose and which fields, with the full consent history. Works for an erased customer's tombstone. With Accept: text/html or format=html, the same report as a printable page for the customer, in the language of their record (en, nl or fr; else lang, else English), with dealers by name and purposes, fields and channels in words, all values HTML-escaped, no script, under a strict Content-Security-Policy. Audited (audit.report).",
+    query: reportQuery,
+    responses: {
+      200: {
+        description: "The report", schema: dataSubjectReportSchema, headers: ["Cache-Control"],
+        alternatives: { "text/html": { description: "The printable report, a self-contained HTML page (print it, or save it as PDF from the browser)" } },
+      },
+    },
+    errors: errors(404, 406),
   }),
   adminOperation({
     method: "get", path: "/v1/audit/dealers/:id/pending-purges", tag: "compliance", roles: AUDITOR, summary: "A dealer's unacknowledged withdrawals and erasures",
@@ -46,7 +52,7 @@ export const AUDIT_OPERATIONS: Operation[] = [
   }),
   adminOperation({
     method: "get", path: "/v1/audit/verify", tag: "compliance", roles: AUDITOR, summary: "Verify the audit log",
-    description: "Covers every event committed before the call: the latest checkpoint's signature; every leaf added since this process last verified, recomputed from its event, giving the checkpoint's root and extending the tree verified before; every event not yet integrated against its write batch's signature; no event outside the log; and, with AUDIT_WITNESS_FILE, that the log extends the witness's last checkpoint. Older leaves are recomputed by `dealer-gateway verify-audit --full`. Audited (audit.verify).",
+    description: "Covers every event committed before the call: the latest checkpoint's signature; every leaf added since the last verification (whose signed mark it continues from), recomputed from its event, giving the checkpoint's root and extending the tree verified before; every event not yet integrated against its write batch's signature; no event written since the last verification outside the log; and, with AUDIT_WITNESS_FILE, that the log extends the witness's last checkpoint. Older leaves are recomputed by `dealer-gateway verify-audit --full`. Audited (audit.verify).",
     query: noQuery,
     responses: { 200: { description: "The verification result", schema: verifySchema, headers: ["Cache-Control"] } }, errors: {},
   }),

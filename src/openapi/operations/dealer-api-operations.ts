@@ -3,11 +3,12 @@ import { ackBody, feedQuery } from "../../dealer-api/consent-event-routes";
 import { listQuery, lookupBody, readQuery } from "../../dealer-api/customer-access-routes";
 import { dealerOperation, errors, type Operation, type Parameter } from "../operation";
 import { ackSchema, dealerCustomerSchema, dealerEventSchema, page } from "../response-schemas";
+import { PURPOSE_IDS } from "../../purposes/policy-purposes";
 
 const purpose: Parameter & { required: boolean } = {
   schema: z.string().max(64),
   required: true,
-  description: "The purpose this request serves, one of GET /v1/purposes (service_delivery, in_store_experience, record_accuracy, relationship_management). Missing or unknown: 400 invalid_purpose.",
+  description: `The purpose this request serves: one of ${PURPOSE_IDS.join(", ")} (the access token's scope lists those granted to this dealer as purpose:<id>). Missing or unknown: 400 invalid_purpose, whose detail lists the valid ones.`,
 };
 
 const ACCESS_ERRORS = { 400: ["validation_failed", "invalid_purpose"], 403: ["purpose_not_granted", "transfer_safeguard_missing"] };

@@ -44,9 +44,9 @@ export function AuditLogPage({ query }: PageProps) {
     setFilters(next);
     void load(next);
   };
-  const onExport = (format: "csv" | "ndjson") =>
+  const onExport = (format: "csv" | "ndjson", delimiter?: "semicolon") =>
     exporting.run(async () => {
-      const { blob, filename } = await exportAuditEvents(filters, format);
+      const { blob, filename } = await exportAuditEvents(filters, format, delimiter);
       saveBlob(blob, filename ?? `audit-events.${format}`);
     });
 
@@ -58,6 +58,7 @@ export function AuditLogPage({ query }: PageProps) {
       <Panel title={t("audit.events")} actions={
         <>
           <Button busy={exporting.busy} onClick={() => onExport("csv")} label={t("audit.exportCsvLabel")}>{t("audit.exportCsv")}</Button>
+          <Button busy={exporting.busy} onClick={() => onExport("csv", "semicolon")} label={t("audit.exportCsvSemicolonLabel")}>{t("audit.exportCsvSemicolon")}</Button>
           <Button busy={exporting.busy} onClick={() => onExport("ndjson")} label={t("audit.exportNdjsonLabel")}>{t("audit.exportNdjson")}</Button>
         </>
       }>

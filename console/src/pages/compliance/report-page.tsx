@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { customerReport } from "../../api/audit";
+import { customerReport, printableCustomerReport } from "../../api/audit";
 import type { DataSubjectReport } from "../../api/types";
 import { t } from "../../i18n/translate";
 import type { PageProps } from "../../routes";
@@ -31,6 +31,7 @@ export function ReportPage({ query }: PageProps) {
     navigate(`/audit/report?customerId=${encodeURIComponent(customer.id)}`);
   };
   const download = () => report && saveBlob(new Blob([JSON.stringify(report, null, 2)], { type: "application/json" }), `data-subject-report-${report.customerId}.json`);
+  const printable = (customerId: string) => action.run(async () => saveBlob((await printableCustomerReport(customerId)).blob, `data-subject-report-${customerId}.html`));
   return (
     <Page title={t("report.title")} intro={t("report.intro")}>
       <Panel title={t("report.customer")}>
@@ -43,7 +44,10 @@ export function ReportPage({ query }: PageProps) {
           <div class="actions"><Button type="submit" variant="primary" busy={action.busy}>{t("report.open")}</Button></div>
         </form>
       </Panel>
-      {report && !action.problem && <ReportView report={report} actions={<Button onClick={download}>{t("report.download")}</Button>} />}
+      {report && !action.problem && <ReportView report={report} actions={<>
+        <Button onClick={download}>{t("report.download")}</Button>
+        <Button onClick={() => printable(report.customerId)} label={t("report.printableLabel")}>{t("report.printable")}</Button>
+      </>} />}
     </Page>
   );
 }
