@@ -210,7 +210,7 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
     await expect.poll(() => page.locator(".event-detail").textContent()).toContain(readRequestId);
     await screenshot(page, "07-audit-search");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export as CSV" }).click()]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export as CSV", exact: true }).click()]);
     const csv = fs.readFileSync((await download.path())!, "utf8");
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     expect(csv).toContain(readRequestId);
