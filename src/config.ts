@@ -53,6 +53,8 @@ const schema = z.object({
   /** PKCS#8 PEM of the Ed25519 key that signs audit events and checkpoints; generated into DATA_DIR when absent. */
   AUDIT_SIGNING_KEY: z.string().optional(),
   /** The checkpoint origin line and note key name: unique to this log, without spaces or '+'. */
+  /** The privacy policy version consents are currently collected under: the console's consent form starts with it. */
+  PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(64).optional(),
   AUDIT_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, "no spaces or '+'").default("dealer-gateway/audit-log"),
   /** A file outside the database's reach that every checkpoint is appended to, and verification compares against. */
   AUDIT_WITNESS_FILE: z.string().optional(),

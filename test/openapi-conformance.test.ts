@@ -227,6 +227,12 @@ describe("responses conform to the OpenAPI document", () => {
     await call("get", `/v1/audit/dealers/${UNKNOWN}/pending-purges`, 404, { token: admin });
     await call("get", "/v1/audit/pending-purges", 200, { token: admin });
     await call("get", "/v1/audit/pending-purges", 400, { token: admin, query: { limit: 5 } });
+    for (const what of ["dealers", "customers", "admin-users"]) {
+      await call("get", `/v1/admin/lookup/${what}`, 200, { token: admin, query: { q: "a" } });
+      await call("get", `/v1/admin/lookup/${what}`, 400, { token: admin, query: { q: "" } });
+    }
+    await call("get", "/v1/admin/consent-defaults", 200, { token: crm });
+    await call("get", "/v1/admin/consent-defaults", 400, { token: crm, query: { x: "1" } });
     await call("get", "/v1/audit/verify", 200, { token: admin });
     await call("get", "/v1/audit/verify", 400, { token: admin, query: { deep: "yes" } });
     await integrate(gw);
