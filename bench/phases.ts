@@ -20,6 +20,8 @@ export function gatewayEnv(config: BenchConfig, dataDir: string, databaseUrl = c
     LOOKUP_RATE_LIMIT_PER_MINUTE: "1000000000",
     TOKEN_RATE_LIMIT_PER_MINUTE: "1000000",
     LOGIN_RATE_LIMIT_PER_MINUTE: "1000000",
+    // The webhook phase's receiver listens on this machine.
+    WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
   };
 }
 

@@ -2,6 +2,7 @@ import type { IntegrationLag, IntegrationMeasurement } from "./audit-tree";
 import type { ExportMeasurement, QueryTimings, VerifyMeasurement } from "./compliance";
 import type { LoadResult } from "./load";
 import type { ReadPathComparison } from "./read-path-comparison";
+import type { WebhookLatency } from "./webhook-latency";
 
 export type PhaseResult = LoadResult & { serverCpuMsPerRequest: number; databaseCpuMsPerRequest?: number };
 
@@ -42,6 +43,8 @@ export interface BenchResults {
     seedIntegration?: { events: number; seconds: number; eventsPerSecond: number };
   };
   readPathComparison?: ReadPathComparison;
+  /** Feed events to a webhook receiver on this machine during a read load (BENCH_WEBHOOKS=0 skips it). */
+  webhookDelivery?: WebhookLatency | { error: string };
   targets?: Record<string, { target: string; measured: string; met: boolean }>;
 }
 
@@ -108,6 +111,11 @@ function comparisonLines(c: ReadPathComparison): string[] {
   ];
 }
 
+function webhookLine(w: WebhookLatency | { error: string }): string {
+  if ("error" in w) return `webhook delivery: not measured (${w.error})`;
+  return `webhook delivery under the read load: ${w.delivered} of ${w.events} events, latency p50 ${w.p50Ms} ms, p95 ${w.p95Ms} ms, max ${w.maxMs} ms`;
+}
+
 export function printReport(r: BenchResults): void {
   const { integration, integrationUnderReadLoad: lag, seedIntegration } = r.auditTree;
   const { full, incremental } = r.compliance.verify;
@@ -133,6 +141,7 @@ export function printReport(r: BenchResults): void {
     `${verifyLine("GET /v1/audit/verify (incremental)", incremental)}, ${incremental.eventsSinceFirst} events added since the call before`,
     `inclusion proofs: ${timings(r.compliance.proofs)}`,
     ...(r.readPathComparison ? comparisonLines(r.readPathComparison) : []),
+    ...(r.webhookDelivery ? [webhookLine(r.webhookDelivery)] : []),
     "",
     ...Object.entries(r.targets ?? {}).map(([name, t]) => `${t.met ? "MET   " : "NOT MET"} ${name}: ${t.target}; measured ${t.measured}`),
   ];

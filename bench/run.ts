@@ -11,6 +11,7 @@ import { compareReadPath } from "./read-path-comparison";
 import { judgeTargets, printReport, type BenchResults, type PhaseResult } from "./report";
 import { prepareDataset, type BenchDataset } from "./seed";
 import { startServer, type ServerProcess } from "./servers";
+import { measureWebhookLatency } from "./webhook-latency";
 
 /**
  * `npm run bench`: seeds (or reuses) the dataset on the local MariaDB, then measures, in one run and
@@ -145,6 +146,9 @@ async function main(): Promise<void> {
     const integration = await integrationPhase(config, gateway, dataset);
     const { lookup, verify } = await verifyAroundLookups(config, gateway, dataset);
     const compliance = await compliancePhase(config, gateway, dataset);
+    // Optional: a failure here is reported, and the other figures still written.
+    const webhookDelivery = process.env.BENCH_WEBHOOKS === "0" ? undefined
+      : await measureWebhookLatency(config, gateway, dataset).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
     const results: BenchResults = {
       at: new Date().toISOString(),
       machine: {
@@ -165,6 +169,7 @@ async function main(): Promise<void> {
       compliance: { ...compliance, verify },
       auditTree: { integration, integrationUnderReadLoad: read.integrationUnderLoad, ...(dataset.seedIntegration ? { seedIntegration: dataset.seedIntegration } : {}) },
       ...(comparison ? { readPathComparison: comparison } : {}),
+      ...(webhookDelivery ? { webhookDelivery } : {}),
     };
     results.targets = judgeTargets(results);
     fs.mkdirSync(path.dirname(config.resultsFile), { recursive: true });

@@ -5,6 +5,8 @@ import type { AuditKey } from "./audit/audit-key";
 import type { AuditLog } from "./audit/audit-log";
 import type { SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
+import type { AllowedHosts, Lookup } from "./webhooks/egress-guard";
+import type { WebhookKey } from "./webhooks/webhook-secret";
 
 /** Everything a route module may use; built once by `buildApp`. */
 export interface AppDeps {
@@ -19,6 +21,8 @@ export interface AppDeps {
    * first few of a kind one by one, the rest counted (see `refusalLedger`). Never for allowed requests.
    */
   refusals: AuditLog;
+  /** Dealer webhooks: the key that seals signing secrets, the hosts exempt from the SSRF checks, and how host names resolve. */
+  webhooks: { key: WebhookKey; allowed: AllowedHosts; lookup: Lookup };
   /** The current time; tests pass a controlled clock. */
   clock: () => Date;
   /** Bearer-token authentication for the `admin-api` audience; use through `securedRouter`. */

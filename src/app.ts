@@ -15,6 +15,7 @@ import { unguardedAdminRoutes } from "./auth/secured-router";
 import { jwks, type SigningKeys } from "./auth/signing-keys";
 import type { Config } from "./config";
 import { auditRoutes } from "./audit/audit-routes";
+import { lookupRoutes } from "./audit/lookup-routes";
 import { dealerApiRoutes } from "./dealer-api/dealer-api-routes";
 import { marketingPreferenceRoutes } from "./customers/marketing-preference-routes";
 import { accessCheckRoutes } from "./policy/access-check-routes";
@@ -28,10 +29,13 @@ import { byAddress, byDealerClient, limitRequests, perRouteLimits, rateLimitStor
 import { requestContext } from "./http/request-context";
 import { requireBodyMediaType, requireUtf8 } from "./http/request-hardening";
 import { noStoreByDefault } from "./http/security-headers";
-import { createMetrics } from "./ops/metrics";
+import { createMetrics, type Metrics } from "./ops/metrics";
 import { opsRoutes } from "./ops/ops-routes";
 import { requestLog } from "./ops/request-log";
 import { purposeRoutes } from "./purposes/purpose-routes";
+import { allowedHosts, systemLookup, type Lookup } from "./webhooks/egress-guard";
+import { webhookRoutes } from "./webhooks/webhook-routes";
+import { loadWebhookKey, type WebhookKey } from "./webhooks/webhook-secret";
 
 export interface BuildAppOptions {
   config: Config;
@@ -45,12 +49,17 @@ export interface BuildAppOptions {
   auditDecorator?: (real: AuditLog) => AuditLog;
   /** Where the dealer limits count; in this process when absent. */
   rateLimitStores?: RateLimitStores;
+  /** Shared with the webhook dispatcher, so /metrics shows its counts; created here when absent. */
+  metrics?: Metrics;
+  webhookKey?: WebhookKey;
+  /** How webhook host names resolve; the system resolver when absent. */
+  webhookLookup?: Lookup;
 }
 
 /** The route modules of the JSON API, in one list so the role check below sees them all. */
 const API_ROUTES: ((deps: AppDeps) => Router)[] = [
   // The dealer API first: it takes most of the traffic, and every router before it costs each of its requests a walk.
-  dealerApiRoutes, loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, customerRoutes, marketingPreferenceRoutes, consentRoutes, accessCheckRoutes, auditRoutes,
+  dealerApiRoutes, loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, webhookRoutes, customerRoutes, marketingPreferenceRoutes, consentRoutes, accessCheckRoutes, auditRoutes, lookupRoutes,
 ];
 
 /** Two middlewares as one: the second runs only when the first passes. */
@@ -93,11 +102,16 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
     clock,
     audit,
     refusals,
+    webhooks: {
+      key: options.webhookKey ?? loadWebhookKey({ keyBase64: config.WEBHOOK_SECRET_KEY, dataDir: config.DATA_DIR }),
+      allowed: allowedHosts(config.WEBHOOK_ALLOWED_HOSTS),
+      lookup: options.webhookLookup ?? systemLookup,
+    },
     authenticateAdmin: bearer(ADMIN_STRATEGY),
     authenticateDealer: inSequence(bearer(DEALER_STRATEGY), dealerLimits),
     authenticateDealerToken: inSequence(bearer(DEALER_TOKEN_STRATEGY), dealerLimits),
   };
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createMetrics();
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", deps.config.TRUST_PROXY);

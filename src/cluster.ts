@@ -2,6 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "pino";
 import { bootstrapAdmin } from "./admin-users/bootstrap-admin";
 import { loadSigningKeys } from "./auth/signing-keys";
+import { loadWebhookKey } from "./webhooks/webhook-secret";
 import type { Config } from "./config";
 import { createDataSource } from "./db/data-source";
 import { migrateOnStart } from "./db/startup-migrations";
@@ -28,6 +29,7 @@ async function prepareOnce(config: Config, logger: Logger): Promise<void> {
     await dataSource.destroy();
   }
   loadSigningKeys({ privateKeyPem: config.JWT_PRIVATE_KEY, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR });
+  loadWebhookKey({ keyBase64: config.WEBHOOK_SECRET_KEY, dataDir: config.DATA_DIR });
 }
 
 /**

@@ -53,11 +53,25 @@ const schema = z.object({
   /** PKCS#8 PEM of the Ed25519 key that signs audit events and checkpoints; generated into DATA_DIR when absent. */
   AUDIT_SIGNING_KEY: z.string().optional(),
   /** The checkpoint origin line and note key name: unique to this log, without spaces or '+'. */
+  /** The privacy policy version consents are currently collected under: the console's consent form starts with it. */
+  PRIVACY_POLICY_VERSION: z.string().trim().min(1).max(64).optional(),
   AUDIT_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, "no spaces or '+'").default("dealer-gateway/audit-log"),
   /** A file outside the database's reach that every checkpoint is appended to, and verification compares against. */
   AUDIT_WITNESS_FILE: z.string().optional(),
   /** How often each gateway process integrates new audit events into the Merkle tree and signs a checkpoint. */
   AUDIT_INTEGRATE_INTERVAL_MS: z.coerce.number().int().min(50).max(1000).default(500),
+  /** Host names or addresses (comma-separated) a dealer webhook may name although plain http: or a private address; for tests and closed networks. */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
+  /** Base64 of 32 bytes: the key that encrypts webhook signing secrets at rest, the same for every process; generated into DATA_DIR when absent. */
+  WEBHOOK_SECRET_KEY: z.string().optional(),
+  /** How often each gateway process looks for webhook deliveries that are due; 0 leaves delivery to the other processes. */
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(0).default(250),
+  /** One delivery attempt's deadline, connection and answer included. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Deliveries to one dealer in flight at once, per gateway process. */
+  WEBHOOK_CONCURRENCY_PER_DEALER: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a failing delivery is retried before the webhook is disabled; the contract asks for at least 24 hours. */
+  WEBHOOK_RETRY_WINDOW_HOURS: z.coerce.number().min(24).max(24 * 14).default(24),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -17,6 +17,10 @@ import { answerClientError } from "./http/client-error";
 import { rateLimitStores } from "./http/rate-limit";
 import { migrateOnStart } from "./db/startup-migrations";
 import { createLogger } from "./ops/logger";
+import { createMetrics } from "./ops/metrics";
+import { allowedHosts, systemLookup, type Lookup } from "./webhooks/egress-guard";
+import { startWebhookDispatcher } from "./webhooks/webhook-dispatcher";
+import { loadWebhookKey } from "./webhooks/webhook-secret";
 
 export interface Gateway {
   url: string;
@@ -38,6 +42,8 @@ export interface StartOptions {
   auditDecorator?: (real: AuditLog) => AuditLog;
   /** Migrations and the bootstrap admin are done already (by the cluster primary, for its workers). */
   prepared?: boolean;
+  /** How webhook host names resolve; tests stand in for DNS with it. */
+  webhookLookup?: Lookup;
 }
 
 /** Connects, migrates, bootstraps the first admin and listens: what `npm start` and the tests run. */
@@ -73,7 +79,12 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     config.RETENTION_INTERVAL_MINUTES,
   );
   const limits = rateLimitStores({ redisUrl: config.RATE_LIMIT_REDIS_URL, prefix: config.RATE_LIMIT_REDIS_PREFIX, logger });
-  const { app, close: closeApp } = buildApp({ config, dataSource, keys, auditKey, logger, clock, auditDecorator: options.auditDecorator, rateLimitStores: limits });
+  const metrics = createMetrics();
+  const webhookKey = loadWebhookKey({ keyBase64: config.WEBHOOK_SECRET_KEY, dataDir: config.DATA_DIR });
+  const webhookLookup = options.webhookLookup ?? systemLookup;
+  const { app, close: closeApp } = buildApp({
+    config, dataSource, keys, auditKey, logger, clock, auditDecorator: options.auditDecorator, rateLimitStores: limits, metrics, webhookKey, webhookLookup,
+  });
   const server = createServer(app);
   server.on("clientError", answerClientError);
   trackInFlight(server);
@@ -82,6 +93,13 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
+  // Started once listening, so a start-up that fails leaves nothing running behind it.
+  const webhooks = startWebhookDispatcher({
+    dataSource, clock, logger, key: webhookKey, metrics: metrics.webhooks, lookup: webhookLookup,
+    audit: options.auditDecorator ? options.auditDecorator(createAuditLog(dataSource, clock, auditKey)) : createAuditLog(dataSource, clock, auditKey),
+    allowed: allowedHosts(config.WEBHOOK_ALLOWED_HOSTS), timeoutMs: config.WEBHOOK_TIMEOUT_MS, perDealer: config.WEBHOOK_CONCURRENCY_PER_DEALER,
+    retryWindowMs: config.WEBHOOK_RETRY_WINDOW_HOURS * 3_600_000,
+  }, config.WEBHOOK_POLL_INTERVAL_MS);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${port}`;
   return {
@@ -89,6 +107,7 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
     async stop() {
       await drain(server, config.SHUTDOWN_TIMEOUT_MS, logger);
       await closeApp();
+      await webhooks.stop();
       await integrator.stop();
       await retention.stop();
       await limits.close();

@@ -132,7 +132,10 @@ describe("POST /v1/admin/customers/{id}/consents", () => {
 
     const [event] = await auditOf(response.headers["x-request-id"]!);
     expect(event).toMatchObject({ action: "consent.record", actor_type: "admin", decision: "allow", status: 201, customer_id: customerId, dealer_id: dealerId, consent_id: consentId });
-    expect(JSON.parse(String(event!.detail))).toEqual({ purposes: ["record_accuracy", "service_delivery"], channel: "boutique", expiresAt: null });
+    // The dealer holds no grant yet: the consent is recorded, and the event says which purposes it covers without one.
+    expect(JSON.parse(String(event!.detail))).toEqual({
+      purposes: ["record_accuracy", "service_delivery"], channel: "boutique", expiresAt: null, ungrantedPurposes: ["record_accuracy", "service_delivery"],
+    });
   });
 
   it("when the expiry carries a time-zone offset, then it is stored and returned in UTC", async () => {

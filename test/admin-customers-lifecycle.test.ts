@@ -103,7 +103,7 @@ describe("erasing a customer", () => {
     expect(feed.some((event) => event.dealer_id === otherDealerId)).toBe(false);
     const events = await auditOf(response);
     expect(events).toMatchObject([{ action: "customer.erase", customer_id: customer.id, decision: "allow" }]);
-    expect(JSON.parse(events[0]!.detail!)).toEqual({ notifiedDealerIds: [consentedDealerId] });
+    expect(JSON.parse(events[0]!.detail!)).toEqual({ notifiedDealerIds: [consentedDealerId], endedConsentIds: expect.arrayContaining([expect.any(String)]) });
 
     expect((await gw.http.get(`/v1/admin/customers/${customer.id}`).set(auth).expect(200)).body).toEqual(tombstone);
     expect((await gw.http.get("/v1/admin/customers").query({ externalRef: customer.externalRef }).set(auth).expect(200)).body).toEqual({ items: [] });

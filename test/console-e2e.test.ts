@@ -36,7 +36,7 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
   beforeAll(async () => {
     ensureConsoleBuilt();
     // The browser compares token and consent times with its own clock, so the gateway's starts at the real time.
-    gw = await startTestGateway({ clock: new TestClock(new Date()) });
+    gw = await startTestGateway({ clock: new TestClock(new Date()), env: { PRIVACY_POLICY_VERSION: "2021-04" } });
     browser = await launchChromium();
   }, 90_000);
 
@@ -60,6 +60,12 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("button", { name: "Sign out" }).waitFor();
+  }
+
+  /** Types into a search-as-you-type picker and chooses the suggestion with that name: no id is ever typed. */
+  async function pick(scope: Page | ReturnType<Page["getByRole"]>, label: string, text: string, option: string | RegExp): Promise<void> {
+    await scope.getByRole("combobox", { name: label }).fill(text);
+    await scope.getByRole("option", { name: option }).first().click();
   }
 
   async function goTo(page: Page, link: string): Promise<void> {
@@ -118,19 +124,28 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
     await addCustomer.getByLabel("Salutation").fill("Mme");
     await addCustomer.getByLabel("Given name").fill("Amélie");
     await addCustomer.getByLabel("Family name").fill("Durand");
-    await addCustomer.getByLabel("Email").fill(`amelie.${tag}@example.com`);
-    await addCustomer.getByLabel("Phone").fill("+41 22 310 00 00");
+    await addCustomer.getByRole("textbox", { name: /^Email/ }).fill(`amelie.${tag}@example.com`);
+    // National form: the address's country makes it +41223100000.
+    await addCustomer.getByRole("textbox", { name: /^Phone/ }).fill("022 310 00 00");
+    await addCustomer.getByRole("textbox", { name: /^Address \(/ }).fill("Rue du Rhône 12");
+    await addCustomer.getByLabel("Postal code").fill("1204");
+    await addCustomer.getByLabel("City").fill("Genève");
+    await addCustomer.getByLabel("Country").fill("CH");
     await addCustomer.getByLabel("Preferred language").fill("fr-CH");
     await addCustomer.getByRole("button", { name: "Add customer" }).click();
     await page.getByRole("heading", { name: "Mme Amélie Durand", level: 1 }).waitFor();
     customerId = page.url().split("/customers/")[1]!;
+    await expect.poll(() => page.locator(".record").textContent()).toContain("+41223100000");
 
     await page.getByRole("button", { name: "Record consent" }).click();
     const consentForm = page.getByRole("form", { name: "Record consent" });
+    expect(await consentForm.getByLabel("Dealer").inputValue()).toBe("");
+    await expect.poll(() => consentForm.getByLabel("Policy version").inputValue()).toBe("2021-04");
     await consentForm.getByLabel("Dealer").selectOption(dealerId);
+    await expect.poll(() => consentForm.getByRole("checkbox", { name: /record accuracy/i }).isDisabled()).toBe(true);
+    expect(await consentForm.getByRole("group", { name: "Purposes" }).textContent()).toContain("not granted to this dealer");
     await consentForm.getByRole("checkbox", { name: "service delivery" }).check();
     await consentForm.getByLabel("Evidence reference").fill(`FORM-${tag}`);
-    await consentForm.getByLabel("Policy version").fill("2021-04");
     await consentForm.getByRole("button", { name: "Record consent" }).click();
     await page.getByText(`FORM-${tag}`).waitFor();
     await expect.poll(() => page.locator(".consent").first().textContent()).toContain(dealerName);
@@ -138,15 +153,15 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
 
     await goTo(page, "Customers");
     const search = page.getByRole("search", { name: "Find a customer" });
-    await search.getByLabel("External reference").fill(externalRef);
+    await search.getByLabel("Customer").fill(externalRef);
     await search.getByRole("button", { name: "Search" }).click();
     await page.getByRole("link", { name: "Amélie Durand" }).waitFor();
     await screenshot(page, "05b-customer-search");
 
     await goTo(page, "Access check");
     const check = page.getByRole("form", { name: "Access check" });
-    await check.getByLabel("Dealer").selectOption(dealerId);
-    await check.getByLabel("Customer id").fill(customerId);
+    await pick(check, "Dealer", dealerName.slice(0, 12), dealerName);
+    await pick(check, "Customer", externalRef, new RegExp(externalRef));
     await check.getByLabel("Purpose").selectOption("record_accuracy");
     await check.getByRole("button", { name: "Check access" }).click();
     await expect.poll(() => page.locator(".verdict").textContent()).toContain("holds no live grant for this purpose");
@@ -185,7 +200,7 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
     expect(await page.getByRole("button", { name: /Issue|Suspend|Erase|Record/ }).count()).toBe(0);
 
     const search = page.getByRole("search", { name: "Audit search" });
-    await search.getByLabel("Customer id").fill(customerId);
+    await pick(search, "Customer", "Durand", new RegExp(externalRef));
     await search.getByLabel("Action").fill("customer.read");
     await search.getByLabel("Decision").selectOption("allow");
     await search.getByRole("button", { name: "Search" }).click();
@@ -195,7 +210,7 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
     await expect.poll(() => page.locator(".event-detail").textContent()).toContain(readRequestId);
     await screenshot(page, "07-audit-search");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export as CSV" }).click()]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export as CSV", exact: true }).click()]);
     const csv = fs.readFileSync((await download.path())!, "utf8");
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     expect(csv).toContain(readRequestId);
@@ -204,8 +219,9 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
 
     await goTo(page, "Data-subject report");
     const report = page.getByRole("form", { name: "Data-subject report" });
-    await report.getByLabel("Customer id").fill(customerId);
+    await pick(report, "Customer", externalRef, new RegExp(externalRef));
     await report.getByRole("button", { name: "Open report" }).click();
+    expect(page.url()).toContain(customerId);
     const recipients = page.getByRole("region", { name: "Dealers that received the data" });
     await expect.poll(() => recipients.textContent()).toContain(dealerName);
     await expect.poll(() => recipients.textContent()).toContain("Email");
@@ -317,8 +333,8 @@ describe.skipIf(!runInBrowser)("the console in a browser", { timeout: 90_000 }, 
 
     await page.getByRole("link", { name: "Why can't a dealer see this client?" }).click();
     const check = page.getByRole("form", { name: "Access check" });
-    await expect.poll(() => check.getByLabel("Customer id").inputValue()).toBe(customerId);
-    await check.getByLabel("Dealer").selectOption(dealerId);
+    await expect.poll(() => check.getByRole("combobox", { name: "Customer" }).inputValue()).toBe(`Amélie Durand (${externalRef})`);
+    await pick(check, "Dealer", "maison lemaire", dealerName);
     await check.getByLabel("Purpose").selectOption("service_delivery");
     await check.getByRole("button", { name: "Check access" }).click();
     await expect.poll(() => page.locator(".verdict").textContent()).toContain("withdrew their consent");

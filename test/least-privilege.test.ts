@@ -9,6 +9,8 @@ import { createCustomer, dealerWithAccess, recordConsent } from "./support/fixtu
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { PURCHASE, WARRANTY, write } from "./point-of-sale.support";
 import { auditGet, eventsWhere, integrate, verify } from "./audit.support";
+import { answer, startReceiver } from "./support/webhook-receiver";
+import { deliveries, eventually, putWebhook, WEBHOOK_TEST_ENV } from "./webhooks.support";
 
 /**
  * The two database users of docs/operations.md, with exactly its GRANT statements: the migration user
@@ -92,7 +94,7 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
   });
 
   it("when MIGRATION_DATABASE_URL names the migration user, then start-up migrates through it and the gateway serves as the runtime user", async () => {
-    gw = await startTestGateway({ database: asUser(users.gateway_app), env: { MIGRATION_DATABASE_URL: users.gateway_migrate.url } });
+    gw = await startTestGateway({ database: asUser(users.gateway_app), env: { MIGRATION_DATABASE_URL: users.gateway_migrate.url, ...WEBHOOK_TEST_ENV } });
     const [rows] = await runtime.query("SELECT CURRENT_USER() AS user");
     expect((rows as { user: string }[])[0]!.user).toBe(`${users.gateway_app.name}@%`);
     expect(await tableCount()).toBeGreaterThan(10);
@@ -104,6 +106,8 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
   it("when the gateway runs as that user, then logins, dealer reads, admin changes, audit queries and integration work", async () => {
     const admin = { Authorization: `Bearer ${await gw.adminToken()}` };
     const access = await dealerWithAccess(gw);
+    const receiver = await startReceiver(answer(500));
+    await putWebhook(gw, access.dealer.id, receiver.url);
     await gw.http.get(`/v1/customers/${access.customer.id}`).query({ purpose: "service_delivery" }).auth(access.token, { type: "bearer" }).expect(200);
 
     // Point-of-sale writes: a sale, its replay, a refused write that gives its key back, an opt-out, then erasure of what they wrote.
@@ -125,6 +129,15 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
     await gw.http.post(`/v1/admin/customers/${other.id}/erase`).set(admin).expect(200);
     await gw.http.delete(`/v1/admin/dealers/${access.dealer.id}/grants/service_delivery`).set(admin).expect(204);
     await gw.http.delete(`/v1/admin/dealers/${access.dealer.id}/credentials/${access.credential.clientId}`).set(admin).expect(204);
+    // Webhook deliveries: a failure rescheduled, a success settled, a replay, the webhook removed.
+    await eventually(() => deliveries(gw, access.dealer.id), (rows) => rows.length > 0 && rows.every((row) => row.attempts > 0), "failed attempts recorded");
+    receiver.respond = answer(200);
+    gw.clock.advance(3_600_000);
+    const [settled] = await eventually(() => deliveries(gw, access.dealer.id), (rows) => rows.some((row) => row.status === "delivered"), "a delivery settled")
+      .then((rows) => rows.filter((row) => row.status === "delivered"));
+    await gw.http.post(`/v1/admin/dealers/${access.dealer.id}/webhook/deliveries/${settled!.id}/replay`).set(admin).send({}).expect(202);
+    await gw.http.delete(`/v1/admin/dealers/${access.dealer.id}/webhook`).set(admin).expect(204);
+    await receiver.close();
     const created = await gw.http.post("/v1/admin/users").set(admin)
       .send({ username: `auditor-${randomBytes(3).toString("hex")}`, password: randomBytes(16).toString("hex"), roles: ["compliance_auditor"] }).expect(201);
     await gw.http.delete(`/v1/admin/users/${created.body.id}`).set(admin).expect(204);
@@ -132,7 +145,8 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
     const query = await auditGet(gw, `/v1/audit/events?customerId=${access.customer.id}`);
     expect(query.body.items.map((event: { action: string }) => event.action)).toContain("customer.read");
     expect(await eventsWhere(gw, "action = 'auth.login' AND decision = 'allow'")).not.toHaveLength(0);
-    expect(await eventsWhere(gw, "status >= 500")).toEqual([]);
+    // webhook.delivery events carry the dealer receiver's status (500 here, on purpose), not the gateway's.
+    expect(await eventsWhere(gw, "status >= 500 AND action <> 'webhook.delivery'")).toEqual([]);
     await integrate(gw);
     const result = await verify(gw);
     expect(result.ok).toBe(true);

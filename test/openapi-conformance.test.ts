@@ -5,15 +5,20 @@ import { customerRecord } from "./support/fixtures";
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestGateway, type TestGateway } from "./support/gateway";
 import { ConformanceChecker } from "./openapi.support";
 import { integrate } from "./audit.support";
+import { startReceiver, type WebhookReceiver } from "./support/webhook-receiver";
+import { deliveries, eventually, WEBHOOK_TEST_ENV } from "./webhooks.support";
 
 let gw: TestGateway;
+let receiver: WebhookReceiver;
 const document = buildOpenApiDocument();
 const checker = new ConformanceChecker(document);
 beforeAll(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway({ env: WEBHOOK_TEST_ENV });
+  receiver = await startReceiver();
 });
 afterAll(async () => {
   await gw?.stop();
+  await receiver?.close();
 });
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -116,7 +121,18 @@ describe("responses conform to the OpenAPI document", () => {
     await call("put", `/v1/admin/dealers/${dealer.id}/grants/in_store_experience`, 400, { token: admin, json: { fields: ["birthDate"] } });
     await call("put", `/v1/admin/dealers/${dealer.id}/grants/no_such_purpose`, 400, { token: admin, json: {} });
     await call("put", `/v1/admin/dealers/${faraway.id}/grants/service_delivery`, 201, { token: admin });
+    await call("put", `/v1/admin/dealers/${dealer.id}/webhook`, 200, { token: admin, json: { url: receiver.url } });
+    await call("put", `/v1/admin/dealers/${dealer.id}/webhook`, 400, { token: admin, json: { url: "https://10.0.0.1/hooks" } });
+    await call("get", `/v1/admin/dealers/${faraway.id}/webhook`, 404, { token: admin });
     await call("delete", `/v1/admin/dealers/${dealer.id}/grants/record_accuracy`, 204, { token: admin });
+    const [delivery] = await eventually(() => deliveries(gw, dealer.id), (rows) => rows[0]?.status === "delivered", "the grant.revoked delivery");
+    await call("get", `/v1/admin/dealers/${dealer.id}/webhook`, 200, { token: admin });
+    await call("get", `/v1/admin/dealers/${dealer.id}/webhook/deliveries`, 200, { token: admin, query: { limit: 10 } });
+    await call("get", `/v1/admin/dealers/${dealer.id}/webhook/deliveries`, 400, { token: admin, query: { limit: 0 } });
+    await call("post", `/v1/admin/dealers/${dealer.id}/webhook/deliveries/${delivery!.id}/replay`, 202, { token: admin, json: {} });
+    await call("post", `/v1/admin/dealers/${dealer.id}/webhook/deliveries/999999999/replay`, 404, { token: admin, json: {} });
+    await call("delete", `/v1/admin/dealers/${dealer.id}/webhook`, 204, { token: admin });
+    await call("delete", `/v1/admin/dealers/${dealer.id}/webhook`, 404, { token: admin });
     await call("delete", `/v1/admin/dealers/${dealer.id}/grants/record_accuracy`, 404, { token: admin });
     await call("get", `/v1/admin/dealers/${dealer.id}/grants`, 200, { token: admin, query: { include: "revoked" } });
     await call("get", `/v1/admin/dealers/${UNKNOWN}/grants`, 404, { token: admin });
@@ -238,6 +254,12 @@ describe("responses conform to the OpenAPI document", () => {
     await call("get", `/v1/audit/dealers/${UNKNOWN}/pending-purges`, 404, { token: admin });
     await call("get", "/v1/audit/pending-purges", 200, { token: admin });
     await call("get", "/v1/audit/pending-purges", 400, { token: admin, query: { limit: 5 } });
+    for (const what of ["dealers", "customers", "admin-users"]) {
+      await call("get", `/v1/admin/lookup/${what}`, 200, { token: admin, query: { q: "a" } });
+      await call("get", `/v1/admin/lookup/${what}`, 400, { token: admin, query: { q: "" } });
+    }
+    await call("get", "/v1/admin/consent-defaults", 200, { token: crm });
+    await call("get", "/v1/admin/consent-defaults", 400, { token: crm, query: { x: "1" } });
     await call("get", "/v1/audit/verify", 200, { token: admin });
     await call("get", "/v1/audit/verify", 400, { token: admin, query: { deep: "yes" } });
     await integrate(gw);

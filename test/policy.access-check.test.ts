@@ -63,7 +63,7 @@ describe("POST /v1/admin/access-check", () => {
     for (const [body, reason] of cases) {
       const response = await adminCheck(body).expect(200);
       expect(response.body, reason).toEqual({ allow: false, reason, fields: [] });
-      expect(await theAuditOf(gw, response)).toMatchObject({ action: "access.check", reason, detail: { allow: false } });
+      expect(await theAuditOf(gw, response)).toMatchObject({ action: "access.check", decision: "deny", reason, detail: { allow: false } });
     }
   });
 

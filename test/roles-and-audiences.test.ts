@@ -97,6 +97,8 @@ const CONTRACT_ADMIN_ROUTES: [string, Role[]][] = [
 function expectedRoles(path: string): Role[] {
   if (path.startsWith("/v1/admin/users")) return ["user_admin"];
   if (path.startsWith("/v1/admin/access-check")) return ["crm_admin", "compliance_auditor"];
+  if (path.startsWith("/v1/admin/lookup/")) return ["crm_admin", "compliance_auditor"];
+  if (path === "/v1/admin/consent-defaults") return ["crm_admin"];
   if (/^\/v1\/admin\/(dealers|customers|consents)(\/|$)/.test(path)) return ["crm_admin"];
   if (path.startsWith("/v1/audit/")) return ["compliance_auditor"];
   if (path === "/v1/purposes") return ["user_admin", "crm_admin", "compliance_auditor"];

@@ -60,7 +60,7 @@ function authFor(path: string): Record<string, string> {
 }
 
 /** A concrete, valid URL for the route: the real ids of this file's fixtures. */
-const realPath = (route: ServedRoute) => fill(route.path, { id: realIdFor(route.path), clientId: ids.clientId!, purpose: ids.purpose! });
+const realPath = (route: ServedRoute) => fill(route.path, { id: realIdFor(route.path), clientId: ids.clientId!, purpose: ids.purpose!, deliveryId: "1" });
 
 function realIdFor(path: string): string {
   if (path.startsWith("/v1/admin/users")) return ids.userId!;
@@ -108,7 +108,7 @@ describe("malformed path parameters on every route", () => {
       await expectNothingWritten(`${route.method} ${route.path}`, async () => {
         for (const name of paramNames(route.path)) {
           for (const nasty of NASTY_VALUES) {
-            const real: Record<string, string> = { id: realIdFor(route.path), clientId: ids.clientId!, purpose: ids.purpose! };
+            const real: Record<string, string> = { id: realIdFor(route.path), clientId: ids.clientId!, purpose: ids.purpose!, deliveryId: "1" };
             const segment = nasty.raw ? nasty.value : encodeURIComponent(nasty.value);
             const raw = route.path.replace(/:([A-Za-z]+)/g, (_match, param: string) => (param === name ? segment : encodeURIComponent(real[param]!)));
             const query = isDealerApi(route.path) ? "?purpose=service_delivery" : "";
@@ -182,7 +182,7 @@ describe("malformed bodies on every route that takes one", () => {
     expect(targets.length).toBeGreaterThan(15);
     for (const route of targets) {
       // A DELETE takes no body: a real id would be a legitimate revocation, so it gets an unknown one.
-      const path = route.method === "DELETE" ? fill(route.path, { id: randomUUID(), clientId: "dlr_000000000000000000000000", purpose: "service_delivery" }) : realPath(route);
+      const path = route.method === "DELETE" ? fill(route.path, { id: randomUUID(), clientId: "dlr_000000000000000000000000", purpose: "service_delivery", deliveryId: "1" }) : realPath(route);
       await expectNothingWritten(`${route.method} ${route.path}`, async () => {
         for (const nasty of NASTY_BODIES) {
           const response = await bodyRequest(route, nasty, path);

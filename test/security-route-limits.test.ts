@@ -58,7 +58,7 @@ const needsCredential = (path: string) => isDealerApi(path) || (path.startsWith(
 
 /** A spelling of the route's template filled in, with ids that exist where the dealer API needs them. */
 const pathOf = (route: ServedRoute, spelled: string) =>
-  fill(spelled, { id: route.path.startsWith("/v1/customers") ? access.customer.id : randomUUID(), clientId: "dlr_0", purpose: "service_delivery" });
+  fill(spelled, { id: route.path.startsWith("/v1/customers") ? access.customer.id : randomUUID(), clientId: "dlr_0", purpose: "service_delivery", deliveryId: "1" });
 const query = (template: string) => (isDealerApi(template) ? "?purpose=service_delivery" : "");
 
 async function tokenFor(credential: CredentialBody): Promise<string> {

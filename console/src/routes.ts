@@ -10,6 +10,7 @@ import { CustomersPage } from "./pages/customers/customers-page";
 import { DealerPage } from "./pages/dealers/dealer-page";
 import { DealersPage } from "./pages/dealers/dealers-page";
 import { NoPagesPage } from "./pages/status-pages";
+import type { MessageKey } from "./i18n/translate";
 import { matchPath } from "./routing/router";
 import type { Role } from "./session/session-store";
 import { canAudit, canCheckAccess, canManageCrm } from "./session/use-session";
@@ -20,7 +21,7 @@ export interface PageProps {
   roles: Role[];
 }
 
-export const NAV_GROUPS = ["CRM", "Compliance", "Access"] as const;
+export const NAV_GROUPS = ["crm", "compliance", "access"] as const;
 export type NavGroup = (typeof NAV_GROUPS)[number];
 
 export interface Route {
@@ -28,21 +29,21 @@ export interface Route {
   page: FunctionComponent<PageProps>;
   allowed: (roles: readonly Role[]) => boolean;
   /** Shown in the navigation under this group when set. */
-  nav?: { group: NavGroup; label: string };
+  nav?: { group: NavGroup; label: MessageKey };
 }
 
 /** Every page, and who may see it; the API enforces the same roles on every call behind it. */
 export const ROUTES: Route[] = [
-  { pattern: "/dealers", page: DealersPage, allowed: canManageCrm, nav: { group: "CRM", label: "Dealers" } },
+  { pattern: "/dealers", page: DealersPage, allowed: canManageCrm, nav: { group: "crm", label: "nav.dealers" } },
   { pattern: "/dealers/:id", page: DealerPage, allowed: canManageCrm },
-  { pattern: "/customers", page: CustomersPage, allowed: canManageCrm, nav: { group: "CRM", label: "Customers" } },
+  { pattern: "/customers", page: CustomersPage, allowed: canManageCrm, nav: { group: "crm", label: "nav.customers" } },
   { pattern: "/customers/:id", page: CustomerPage, allowed: canManageCrm },
-  { pattern: "/audit", page: AuditLogPage, allowed: canAudit, nav: { group: "Compliance", label: "Audit log" } },
-  { pattern: "/audit/activity", page: ActivityPage, allowed: canAudit, nav: { group: "Compliance", label: "Dealer activity" } },
-  { pattern: "/audit/report", page: ReportPage, allowed: canAudit, nav: { group: "Compliance", label: "Data-subject report" } },
-  { pattern: "/audit/purges", page: PendingPurgesPage, allowed: canAudit, nav: { group: "Compliance", label: "Pending purges" } },
-  { pattern: "/audit/integrity", page: IntegrityPage, allowed: canAudit, nav: { group: "Compliance", label: "Log integrity" } },
-  { pattern: "/access-check", page: AccessCheckPage, allowed: canCheckAccess, nav: { group: "Access", label: "Access check" } },
+  { pattern: "/audit", page: AuditLogPage, allowed: canAudit, nav: { group: "compliance", label: "nav.auditLog" } },
+  { pattern: "/audit/activity", page: ActivityPage, allowed: canAudit, nav: { group: "compliance", label: "nav.activity" } },
+  { pattern: "/audit/report", page: ReportPage, allowed: canAudit, nav: { group: "compliance", label: "nav.report" } },
+  { pattern: "/audit/purges", page: PendingPurgesPage, allowed: canAudit, nav: { group: "compliance", label: "nav.purges" } },
+  { pattern: "/audit/integrity", page: IntegrityPage, allowed: canAudit, nav: { group: "compliance", label: "nav.integrity" } },
+  { pattern: "/access-check", page: AccessCheckPage, allowed: canCheckAccess, nav: { group: "access", label: "nav.accessCheck" } },
   { pattern: "/welcome", page: NoPagesPage, allowed: () => true },
 ];
 

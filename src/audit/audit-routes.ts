@@ -10,6 +10,7 @@ import { decodeCursor } from "../http/cursor";
 import { EXPORT_FORMATS, streamAuditExport, type ExportFormat } from "./audit-export";
 import { filtersOf, parseEventsQuery, parseExportQuery } from "./audit-filters";
 import { auditInput, type AuditFacts } from "./audit-log";
+import { withDisplayNames } from "./audit-names";
 import { auditEventsPage, SEQ_POSITION } from "./audit-query";
 import { checkpointBody, consistencyProof, currentCheckpoint, eventInclusionProof } from "./audit-proofs";
 import { verifyAuditLog } from "./audit-verify";
@@ -82,7 +83,8 @@ export function auditRoutes(deps: AppDeps): Router {
     const filters = filtersOf(query);
     const before = query.cursor === undefined ? undefined : Number(decodeCursor(query.cursor, SEQ_POSITION, filters));
     await record(req, "audit.query", { filters, limit: query.limit, continued: before !== undefined });
-    sendJson(res, await auditEventsPage(deps.dataSource, filters, { before, limit: query.limit }));
+    const page = await auditEventsPage(deps.dataSource, filters, { before, limit: query.limit });
+    sendJson(res, { ...page, items: await withDisplayNames(deps.dataSource, page.items) });
   });
 
   routes.get("/v1/audit/customers/:id/report", AUDITOR, async (req, res) => {

@@ -31,6 +31,8 @@ export interface DealerPendingPurges {
   oldestSince: string | null;
   items: PendingPurge[];
   nextCursor: string | null;
+  /** The dealer's webhook, if it has one: `disabled` means the retries ran out and only the feed tells the dealer. */
+  webhook: { status: string; disabledAt: string | null } | null;
 }
 
 const ageSeconds = (since: string, now: Date) => Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000));
@@ -56,6 +58,7 @@ export async function dealerPendingPurges(
     "SELECT up_to_seq, acked_at FROM dealer_event_acks WHERE dealer_id = ?", [dealerId],
   );
   const acked = acks[0] ? Number(acks[0].up_to_seq) : 0;
+  const hooks: { status: string; disabled_at: string | null }[] = await dataSource.query("SELECT status, disabled_at FROM dealer_webhooks WHERE dealer_id = ?", [dealerId]);
   const summary: { pending: number | string; oldest: string | null }[] = await dataSource.query(
     `SELECT COUNT(*) AS pending, MIN(at) AS oldest FROM dealer_events WHERE dealer_id = ? AND seq > ? AND ${TYPES_IN}`,
     [dealerId, acked, ...PURGE_EVENT_TYPES],
@@ -76,6 +79,7 @@ export async function dealerPendingPurges(
     oldestSince: summary[0]?.oldest ?? null,
     items,
     nextCursor: rows.length > page.limit ? encodeCursor(items[items.length - 1]!.id, { pendingPurges: dealerId }) : null,
+    webhook: hooks[0] ? { status: hooks[0].status, disabledAt: hooks[0].disabled_at } : null,
   };
 }
 
@@ -85,23 +89,27 @@ export interface DealerPurgeSummary {
   pending: number;
   oldestSince: string;
   ageSeconds: number;
+  /** The dealer's webhook status, null without one. */
+  webhookStatus: string | null;
 }
 
 /** `GET /v1/audit/pending-purges`: every dealer with unacknowledged withdrawals or erasures, longest waiting first. */
 export async function allPendingPurges(dataSource: DataSource, now: Date): Promise<{ items: DealerPurgeSummary[] }> {
-  const rows: { dealer_id: string; name: string | null; pending: number | string; oldest: string }[] = await dataSource.query(
-    `SELECT e.dealer_id, d.name, COUNT(*) AS pending, MIN(e.at) AS oldest
+  const rows: { dealer_id: string; name: string | null; pending: number | string; oldest: string; webhook_status: string | null }[] = await dataSource.query(
+    `SELECT e.dealer_id, d.name, w.status AS webhook_status, COUNT(*) AS pending, MIN(e.at) AS oldest
        FROM dealer_events e
        LEFT JOIN dealer_event_acks a ON a.dealer_id = e.dealer_id
        LEFT JOIN dealers d ON d.id = e.dealer_id
+       LEFT JOIN dealer_webhooks w ON w.dealer_id = e.dealer_id
       WHERE e.${TYPES_IN} AND e.seq > COALESCE(a.up_to_seq, 0)
-      GROUP BY e.dealer_id, d.name
+      GROUP BY e.dealer_id, d.name, w.status
       ORDER BY oldest ASC, e.dealer_id ASC`,
     [...PURGE_EVENT_TYPES],
   );
   return {
     items: rows.map((row) => ({
       dealerId: row.dealer_id, name: row.name ?? "", pending: Number(row.pending), oldestSince: row.oldest, ageSeconds: ageSeconds(row.oldest, now),
+      webhookStatus: row.webhook_status,
     })),
   };
 }

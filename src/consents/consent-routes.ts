@@ -10,6 +10,7 @@ import { problems } from "../http/problem";
 import { adminActor } from "../http/request-context";
 import { instant } from "../http/dates";
 import { parse } from "../http/validate";
+import { liveGrantPurposes } from "../dealers/dealer-queries";
 import { listPurposes } from "../purposes/purpose-queries";
 import { CONSENT_CHANNELS } from "./consent.entity";
 import { listCustomerConsents, loadConsentView } from "./consent-queries";
@@ -25,6 +26,11 @@ export const recordSchema = z.strictObject({
   evidenceRef: z.string().trim().min(1).max(255),
   policyVersion: z.string().trim().min(1).max(64),
   expiresAt: instant.nullable().optional(),
+});
+
+export const noQuery = z.strictObject({});
+export const consentDefaultsSchema = z.strictObject({
+  policyVersion: z.string().nullable().describe("PRIVACY_POLICY_VERSION: the policy consents are collected under now; null when not configured"),
 });
 
 export const withdrawSchema = z.strictObject({
@@ -61,14 +67,26 @@ export function consentRoutes(deps: AppDeps): Router {
     await assertKnownPurposes(deps, body.purposes);
     const now = deps.clock();
     const input = { ...body, customerId, expiresAt: futureExpiry(body.expiresAt, now) };
+    // A consent may be collected before the dealer's grant is in place; access stays denied until both exist.
+    // The warning is kept in the audit event, where a compliance officer looks for it.
+    const granted = new Set((await liveGrantPurposes(deps.dataSource, body.dealerId, now)).map((grant) => grant.purpose));
+    const ungranted = body.purposes.filter((purpose) => !granted.has(purpose)).sort();
     const { view } = await auditedChange(deps, req, async (manager) => {
       const { consent, superseded } = await recordConsent(manager, input, consentActor(req), now);
       return { view: await loadConsentView(manager, consent.id, now), superseded };
     }, ({ view, superseded }) => ({
       action: "consent.record", status: 201, customerId, consentId: view.id, dealerId: view.dealerId,
-      detail: { purposes: view.purposes, channel: view.channel, expiresAt: view.expiresAt, ...(superseded.length > 0 ? { supersededConsentIds: superseded } : {}) },
+      detail: {
+        purposes: view.purposes, channel: view.channel, expiresAt: view.expiresAt, ...(superseded.length > 0 ? { supersededConsentIds: superseded } : {}),
+        ...(ungranted.length > 0 ? { ungrantedPurposes: ungranted } : {}),
+      },
     }));
     res.status(201).location(`/v1/admin/consents/${view.id}`).json(view);
+  });
+
+  routes.get("/v1/admin/consent-defaults", CRM_ADMIN, async (req, res) => {
+    parse(noQuery, req.query, "query");
+    res.json({ policyVersion: deps.config.PRIVACY_POLICY_VERSION ?? null });
   });
 
   routes.get("/v1/admin/customers/:id/consents", CRM_ADMIN, async (req, res) => {

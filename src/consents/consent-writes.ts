@@ -100,6 +100,23 @@ export async function recordConsent(manager: EntityManager, input: NewConsent, a
   return { consent, superseded };
 }
 
+/**
+ * Erasure ends every live consent of the customer, each with a history entry saying `erased`, so that the
+ * history reads as it happened. The dealers are told once, by the `customer.erased` event, not per purpose.
+ */
+export async function endConsentsOnErasure(manager: EntityManager, customerId: string, actor: ConsentActor, now: Date): Promise<string[]> {
+  const live = (await manager.find(ConsentPurposeEntity, { where: { customerId, withdrawnAt: IsNull() } }))
+    .filter((row) => purposeStatus(row, now) === "active");
+  const byConsent = new Map<string, string[]>();
+  for (const row of live) byConsent.set(row.consentId, [...(byConsent.get(row.consentId) ?? []), row.purposeId]);
+  const at = now.toISOString();
+  for (const [consentId, purposes] of [...byConsent].sort(([a], [b]) => a.localeCompare(b))) {
+    const closed = await markWithdrawn(manager, consentId, purposes.sort(), at);
+    if (closed.length > 0) await appendHistory(manager, { consentId, action: "withdrawn", purposes: closed, reason: "erased" }, actor, at);
+  }
+  return [...byConsent.keys()].sort();
+}
+
 export interface Withdrawal {
   consent: Consent;
   withdrawn: string[];

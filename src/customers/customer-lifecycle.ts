@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import { endConsentsOnErasure, type ConsentActor } from "../consents/consent-writes";
 import { dealersConsentedBy, emitDealerEvents } from "../consents/dealer-events";
 import type { DealerEventType } from "../consents/dealer-event.entity";
 import { problems } from "../http/problem";
@@ -41,8 +42,8 @@ export async function unrestrictCustomer(manager: EntityManager, id: string, now
   return { ...existing, ...changes };
 }
 
-/** Irreversible: every personal column is cleared; only the anonymous tombstone remains. */
-export async function eraseCustomer(manager: EntityManager, id: string, now: Date): Promise<LifecycleChange> {
+/** Irreversible: every personal column is cleared, every live consent ended; only the anonymous tombstone remains. */
+export async function eraseCustomer(manager: EntityManager, id: string, actor: ConsentActor, now: Date): Promise<LifecycleChange & { endedConsentIds: string[] }> {
   const existing = await loadCustomer(manager, id, { forUpdate: true });
   if (existing.status === "erased") throw problems.conflict("The customer has already been erased");
   const at = now.toISOString();
@@ -54,6 +55,7 @@ export async function eraseCustomer(manager: EntityManager, id: string, now: Dat
   await manager.update(CustomerEntity, { id }, columns);
   await erasePreferenceHistory(manager, id);
   await eraseIdempotentResults(manager, id);
+  const endedConsentIds = await endConsentsOnErasure(manager, id, actor, now);
   const notifiedDealerIds = await notifyDealers(manager, id, "customer.erased", now);
-  return { customer: tombstone, notifiedDealerIds };
+  return { customer: tombstone, notifiedDealerIds, endedConsentIds };
 }

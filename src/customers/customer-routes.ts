@@ -5,6 +5,7 @@ import type { Role } from "../admin-users/admin-user.entity";
 import { auditInput } from "../audit/audit-log";
 import { auditedChange } from "../audit/audited-change";
 import { securedRouter } from "../auth/secured-router";
+import { adminActor } from "../http/request-context";
 import { idParam } from "../http/params";
 import { problems } from "../http/problem";
 import { parse } from "../http/validate";
@@ -20,6 +21,9 @@ const CRM_ADMIN: [Role] = ["crm_admin"];
 const NDJSON = "application/x-ndjson";
 /** The lifecycle actions take no input; an empty JSON object is accepted too. */
 export const noBody = z.strictObject({}).optional();
+/** The grounds of GDPR Article 18(1) (a) to (d): codes, never free text, so the audit event can keep them. */
+export const RESTRICTION_REASONS = ["accuracy_contested", "unlawful_processing", "legal_claims", "objection_pending"] as const;
+export const restrictBody = z.strictObject({ reason: z.enum(RESTRICTION_REASONS).optional() }).optional();
 /** Above this many, the import's audit event holds counts only. */
 const AUDITED_IMPORT_IDS = 50;
 
@@ -85,9 +89,9 @@ export function customerRoutes(deps: AppDeps): Router {
 
   routes.post("/v1/admin/customers/:id/restrict", CRM_ADMIN, async (req, res) => {
     const id = idParam(req);
-    parse(noBody, req.body);
+    const body = parse(restrictBody, req.body);
     const change = await auditedChange(deps, req, (manager) => restrictCustomer(manager, id, deps.clock()),
-      (result) => ({ action: "customer.restrict", customerId: id, detail: { notifiedDealerIds: result.notifiedDealerIds } }));
+      (result) => ({ action: "customer.restrict", customerId: id, reason: body?.reason ?? null, detail: { notifiedDealerIds: result.notifiedDealerIds } }));
     res.json(customerRepresentation(change.customer));
   });
 
@@ -102,8 +106,8 @@ export function customerRoutes(deps: AppDeps): Router {
   routes.post("/v1/admin/customers/:id/erase", CRM_ADMIN, async (req, res) => {
     const id = idParam(req);
     parse(noBody, req.body);
-    const change = await auditedChange(deps, req, (manager) => eraseCustomer(manager, id, deps.clock()),
-      (result) => ({ action: "customer.erase", customerId: id, detail: { notifiedDealerIds: result.notifiedDealerIds } }));
+    const change = await auditedChange(deps, req, (manager) => eraseCustomer(manager, id, { type: "admin", id: adminActor(req).id }, deps.clock()),
+      (result) => ({ action: "customer.erase", customerId: id, detail: { notifiedDealerIds: result.notifiedDealerIds, endedConsentIds: result.endedConsentIds } }));
     res.json(customerRepresentation(change.customer));
   });
 

@@ -13,11 +13,12 @@ import { PurposeEntity } from "../purposes/purpose.entity";
 import { isMysql } from "./dialect";
 import { DropConnectionsToNodesOutOfCluster, readCausallyOnGalera } from "./galera";
 import { MIGRATIONS } from "./migrations";
+import { DealerWebhookEntity, WebhookDeliveryEntity } from "../webhooks/webhook.entity";
 
 export const ENTITIES = [
   AdminUserEntity, PurposeEntity, DealerEntity, DealerCredentialEntity, DealerGrantEntity, CustomerEntity,
   ConsentEntity, ConsentPurposeEntity, ConsentHistoryEntity, DealerEventEntity, DealerEventAckEntity, AuditEventEntity,
-  IdempotentWriteEntity, MarketingPreferenceChangeEntity,
+  IdempotentWriteEntity, MarketingPreferenceChangeEntity, DealerWebhookEntity, WebhookDeliveryEntity,
 ];
 const MYSQL_ENTITIES = ENTITIES.map((entity) => (entity === CustomerEntity ? MysqlCustomerEntity : entity));
 

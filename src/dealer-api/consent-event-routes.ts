@@ -8,6 +8,7 @@ import { VALID_PURPOSES_HINT } from "../purposes/policy-purposes";
 import { problems } from "../http/problem";
 import { dealerActor } from "../http/request-context";
 import { parse } from "../http/validate";
+import { feedEvent, type FeedEventRow } from "../webhooks/webhook-message";
 import { auditedRoute, type Outcome } from "./audited-outcome";
 import { requestedPurpose } from "./access-inputs";
 import { decodeCursor, encodeCursor } from "../http/cursor";
@@ -20,14 +21,6 @@ const isEventId = (value: string) => EVENT_ID.test(value);
 /** `purpose` is accepted because every dealer call may name one; the feed covers all purposes regardless. */
 export const feedQuery = z.strictObject({ purpose: z.string().optional(), cursor: cursorParam, limit: limitParam });
 export const ackBody = z.strictObject({ upTo: z.string().regex(EVENT_ID, "must be the id of an event of your feed") });
-
-interface EventRow {
-  seq: string | number;
-  type: string;
-  customer_id: string | null;
-  purpose: string | null;
-  at: string;
-}
 
 async function ackedUpTo(manager: EntityManager, dealerId: string): Promise<number> {
   const rows: { up_to_seq: string | number }[] = await manager.query("SELECT up_to_seq FROM dealer_event_acks WHERE dealer_id = ?", [dealerId]);
@@ -70,13 +63,11 @@ export function consentEventRoutes(deps: AppDeps): Router {
     const { dealerId } = dealerActor(req);
     const after = query.cursor ? Number(decodeCursor(query.cursor, z.string().refine(isEventId), "consent-events")) : await ackedUpTo(deps.dataSource.manager, dealerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows: EventRow[] = await deps.dataSource.query(
+    const rows: FeedEventRow[] = await deps.dataSource.query(
       "SELECT seq, type, customer_id, purpose, at FROM dealer_events WHERE dealer_id = ? AND seq > ? ORDER BY seq LIMIT ?",
       [dealerId, after, limit + 1],
     );
-    const items = rows.slice(0, limit).map((row) => ({
-      id: String(row.seq), type: row.type, ...(row.customer_id ? { customerId: row.customer_id } : {}), ...(row.purpose ? { purpose: row.purpose } : {}), at: row.at,
-    }));
+    const items = rows.slice(0, limit).map(feedEvent);
     const last = items.at(-1);
     return {
       body: { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id, "consent-events") : null },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WEBHOOK_STATUSES } from "../webhooks/webhook.entity";
 import { consentSchema, marketingHistorySchema } from "./response-schemas";
 import { POINT_OF_SALE_ACTIONS } from "../audit/dealer-changes";
 
@@ -24,7 +25,21 @@ export const auditEventSchema = z.strictObject({
   requestId: z.string(),
   ip: z.string(),
   detail: z.unknown().optional().describe("Action-specific ids and counts; never personal data"),
-}).describe("One audit event; absent values are omitted");
+  dealerName: z.string().optional().describe("The dealer's name now, looked up when the events are read (never stored in the event)"),
+  actorName: z.string().optional().describe("The admin user's username, or the name of the dealer whose client acted, looked up when read"),
+  customerRef: z.string().optional().describe("The customer's external reference now, looked up when read; absent once erased"),
+  customerErased: z.literal(true).optional().describe("Present when the customer has since been erased"),
+}).describe("One audit event; absent values are omitted. The names are resolved at read time and are not part of the signed event");
+
+export const dealerChoicesSchema = z.strictObject({
+  items: z.array(z.strictObject({ id: uuid, name: z.string(), country: z.string(), status: z.enum(["active", "suspended"]) })),
+}).describe("At most 20 dealers whose name contains the text");
+export const customerChoicesSchema = z.strictObject({
+  items: z.array(z.strictObject({ id: uuid, externalRef: z.string(), name: z.string() })),
+}).describe("At most 20 customers by external reference (prefix), e-mail (exact) or name (part); only id, reference and name");
+export const adminUserChoicesSchema = z.strictObject({
+  items: z.array(z.strictObject({ id: uuid, username: z.string() })),
+}).describe("At most 20 admin users whose username contains the text");
 
 export const auditEventsPageSchema = z.strictObject({ items: z.array(auditEventSchema), nextCursor: z.string().nullable() });
 
@@ -65,10 +80,15 @@ export const dealerPendingPurgesSchema = z.strictObject({
     since: at, ageSeconds: z.number().int(),
   })),
   nextCursor: z.string().nullable(),
+  webhook: z.strictObject({ status: z.enum(WEBHOOK_STATUSES), disabledAt: at.nullable() }).nullable()
+    .describe("The dealer's webhook; disabled: its retries ran out, so only the feed tells the dealer what to purge"),
 });
 
 export const allPendingPurgesSchema = z.strictObject({
-  items: z.array(z.strictObject({ dealerId: uuid, name: z.string(), pending: z.number().int(), oldestSince: at, ageSeconds: z.number().int() })),
+  items: z.array(z.strictObject({
+    dealerId: uuid, name: z.string(), pending: z.number().int(), oldestSince: at, ageSeconds: z.number().int(),
+    webhookStatus: z.enum(WEBHOOK_STATUSES).nullable().describe("The dealer's webhook status, null without a webhook"),
+  })),
 });
 
 export const verifySchema = z.strictObject({

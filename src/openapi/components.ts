@@ -3,6 +3,7 @@ import * as audit from "./audit-response-schemas";
 import * as replies from "./response-schemas";
 import { marketingPreferencesSchema, purchaseSchema, warrantySchema } from "../customers/customer-fields";
 import { POLICY_PURPOSES } from "../purposes/policy-purposes";
+import * as webhooks from "../webhooks/webhook-schemas";
 
 /** The named schemas of `components.schemas`; any other answer is described inline where it is used. */
 export const NAMED_SCHEMAS: [string, z.ZodType][] = [
@@ -17,6 +18,7 @@ export const NAMED_SCHEMAS: [string, z.ZodType][] = [
   ["AllPendingPurges", audit.allPendingPurgesSchema], ["VerifyResult", audit.verifySchema],
   ["Purchase", purchaseSchema], ["Warranty", warrantySchema], ["MarketingPreferences", marketingPreferencesSchema],
   ["MarketingPreferenceHistory", replies.marketingHistorySchema],
+  ["Webhook", webhooks.webhookStatusSchema], ["WebhookSecret", webhooks.webhookCreatedSchema], ["WebhookDelivery", webhooks.deliverySchema],
 ];
 
 const PURPOSE_SCOPES = {
@@ -66,6 +68,7 @@ export const TAGS = [
   { name: "dealers", description: "crm_admin: the dealer network" },
   { name: "credentials", description: "crm_admin: dealers' client credentials" },
   { name: "grants", description: "crm_admin: which purposes a dealer may ask for" },
+  { name: "webhooks", description: "crm_admin: dealers' webhooks, which push their consent-events feed as Standard Webhooks messages" },
   { name: "customers", description: "crm_admin: customer records, import, restriction and erasure" },
   { name: "consents", description: "crm_admin: consents with their full history" },
   { name: "access check", description: "crm_admin or compliance_auditor: explain a decision" },

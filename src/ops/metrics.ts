@@ -1,9 +1,30 @@
 import type { RequestHandler } from "express";
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export interface Metrics {
   registry: Registry;
   middleware: RequestHandler;
+  webhooks: WebhookMetrics;
+}
+
+/** Dealer webhook deliveries (src/webhooks/), counted by the process that made the attempt. */
+export interface WebhookMetrics {
+  attempts: Counter<"outcome">;
+  failures: Counter<"reason">;
+  queueDepth: Gauge;
+  latency: Histogram;
+}
+
+function webhookMetrics(registry: Registry): WebhookMetrics {
+  return {
+    attempts: new Counter({ name: "webhook_delivery_attempts_total", help: "Webhook delivery attempts by outcome (delivered, failed)", labelNames: ["outcome"], registers: [registry] }),
+    failures: new Counter({ name: "webhook_delivery_failures_total", help: "Failed webhook delivery attempts by reason (status, timeout, refused, connection, disabled)", labelNames: ["reason"], registers: [registry] }),
+    queueDepth: new Gauge({ name: "webhook_queue_depth", help: "Webhook deliveries waiting (pending), as last seen by this process", registers: [registry] }),
+    latency: new Histogram({
+      name: "webhook_delivery_latency_seconds", help: "From the feed event to its delivery's 2xx answer",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 3600], registers: [registry],
+    }),
+  };
 }
 
 /** One registry per app, so several gateways in one process (tests) keep separate counts. */
@@ -29,5 +50,5 @@ export function createMetrics(): Metrics {
     });
     next();
   };
-  return { registry, middleware };
+  return { registry, middleware, webhooks: webhookMetrics(registry) };
 }

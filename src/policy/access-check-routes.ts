@@ -31,7 +31,8 @@ export function accessCheckRoutes(deps: AppDeps): Router {
     });
     const answer = decision.allow ? { allow: true, reason: "allowed", fields: decision.fields } : { allow: false, reason: decision.reason, fields: [] };
     await deps.audit.record(auditInput(req, {
-      action: "access.check", decision: "allow", status: 200, dealerId, customerId, purpose: purpose?.id ?? null, reason: answer.reason,
+      // The event's decision is the answer's, so the log never reads "allow" beside a deny reason.
+      action: "access.check", decision: answer.allow ? "allow" : "deny", status: 200, dealerId, customerId, purpose: purpose?.id ?? null, reason: answer.reason,
       ...(decision.allow ? { consentId: decision.consentId, grantId: decision.grantId } : {}),
       detail: { allow: answer.allow, fields: answer.fields },
     }));

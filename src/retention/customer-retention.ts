@@ -45,7 +45,7 @@ async function eraseIfDue(manager: EntityManager, deps: RetentionDeps, run: RunC
   const row: CustomerRow = { id, status: customer.status, profile: customer.profile ? JSON.stringify(customer.profile) : null, last_activity_at: customer.lastActivityAt };
   const activity = (await customerActivity(manager, [row], run.now)).get(id);
   if (!isDue(activity, cutoff)) return undefined;
-  const { notifiedDealerIds } = await eraseCustomer(manager, id, run.now);
+  const { notifiedDealerIds } = await eraseCustomer(manager, id, { type: "system", id: run.actorId }, run.now);
   await deps.audit.record(retentionEvent(run, {
     action: "retention.erase", customerId: id,
     detail: { lastActivityAt: activity.lastActivityAt, cutoff, retentionYears: deps.retentionYears, notifiedDealerIds },

@@ -10,6 +10,7 @@ import { generateSigningKeys, type SigningKeys } from "../../src/auth/signing-ke
 import { loadConfig, type Config } from "../../src/config";
 import { createLogger } from "../../src/ops/logger";
 import { startGateway, type Gateway } from "../../src/server";
+import type { Lookup } from "../../src/webhooks/egress-guard";
 import { createTestDatabase, type TestDatabase } from "./databases";
 
 export const ADMIN_USERNAME = "admin";
@@ -57,6 +58,8 @@ export interface TestGatewayOptions {
   clock?: TestClock;
   /** The gateway's logger; silent when absent. */
   logger?: Logger;
+  /** Stands in for DNS when resolving webhook hosts. */
+  webhookLookup?: Lookup;
 }
 
 /** A real gateway on a real database, listening on a free port. */
@@ -71,7 +74,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     LOGIN_FAILURES_BEFORE_BACKOFF: "100", ...options.env,
   });
   const clock = options.clock ?? new TestClock();
-  const gateway = await startGateway(config, { keys: testKeys(), clock: clock.read, logger: options.logger ?? createLogger("silent"), auditDecorator: options.audit });
+  const gateway = await startGateway(config, { keys: testKeys(), clock: clock.read, logger: options.logger ?? createLogger("silent"), auditDecorator: options.audit,
+    webhookLookup: options.webhookLookup,
+  });
   const http = supertest(gateway.url);
   let token: string | undefined;
   return {

@@ -1,4 +1,4 @@
-import { del, get, post, put, query } from "./http";
+import { del, get, patch, post, put, query } from "./http";
 import type { AccessAnswer, Consent, Credential, Customer, Dealer, Grant, IssuedCredential, MarketingHistory, Page, Purpose } from "./types";
 
 const dealerPath = (id: string) => `/v1/admin/dealers/${encodeURIComponent(id)}`;
@@ -10,6 +10,7 @@ export const listDealers = (filter: { status?: string; country?: string; cursor?
   get<Page<Dealer>>(`/v1/admin/dealers${query({ ...filter, limit: 200 })}`);
 export const getDealer = (id: string) => get<Dealer>(dealerPath(id));
 export const createDealer = (body: { name: string; country: string; transferSafeguard?: string }) => post<Dealer>("/v1/admin/dealers", body);
+export const updateDealer = (id: string, body: { name?: string; country?: string; transferSafeguard?: string | null }) => patch<Dealer>(dealerPath(id), body);
 export const setDealerStatus = (id: string, verb: "suspend" | "reinstate") => post<Dealer>(`${dealerPath(id)}/${verb}`);
 
 export const listCredentials = (dealerId: string) => get<Page<Credential>>(`${dealerPath(dealerId)}/credentials`);
@@ -24,7 +25,8 @@ export const revokeGrant = (dealerId: string, purpose: string) => del(`${dealerP
 export const findCustomers = (by: "externalRef" | "email", value: string) => get<Page<Customer>>(`/v1/admin/customers${query({ [by]: value })}`);
 export const getCustomer = (id: string) => get<Customer>(customerPath(id));
 export const createCustomer = (body: Record<string, unknown>) => post<Customer>("/v1/admin/customers", body);
-export const changeCustomerState = (id: string, verb: "restrict" | "unrestrict" | "erase") => post<Customer>(`${customerPath(id)}/${verb}`);
+export const updateCustomer = (id: string, body: Record<string, unknown>) => patch<Customer>(customerPath(id), body);
+export const changeCustomerState = (id: string, verb: "restrict" | "unrestrict" | "erase", body: { reason?: string } = {}) => post<Customer>(`${customerPath(id)}/${verb}`, body);
 
 export const getMarketingPreferences = (customerId: string) => get<MarketingHistory>(`${customerPath(customerId)}/marketing-preferences`);
 

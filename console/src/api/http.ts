@@ -37,6 +37,7 @@ export async function apiBlob(path: string, accept: string): Promise<{ blob: Blo
 export const get = <T>(path: string) => apiJson<T>("GET", path);
 export const post = <T>(path: string, body: unknown = {}) => apiJson<T>("POST", path, body);
 export const put = <T>(path: string, body: unknown = {}) => apiJson<T>("PUT", path, body);
+export const patch = <T>(path: string, body: unknown) => apiJson<T>("PATCH", path, body);
 export const del = (path: string) => apiJson<void>("DELETE", path);
 
 /** A query string from the given values, skipping empty ones. */

@@ -1,3 +1,5 @@
+import { t } from "../i18n/translate";
+
 /** An RFC 9457 problem body as the gateway sends it. */
 export interface Problem {
   title?: string;
@@ -15,10 +17,7 @@ export class ApiError extends Error {
   }
 }
 
-export const NETWORK_PROBLEM: Problem = {
-  title: "The gateway cannot be reached",
-  detail: "Check the network connection and try again.",
-};
+const networkProblem = (): Problem => ({ title: t("ui.networkTitle"), detail: t("ui.networkDetail") });
 
 export async function problemOf(response: Response): Promise<Problem> {
   const text = await response.text();
@@ -34,6 +33,6 @@ export async function problemOf(response: Response): Promise<Problem> {
 /** Whatever was thrown, as a problem the error notice can show. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof ApiError) return error.problem;
-  if (error instanceof TypeError) return NETWORK_PROBLEM;
+  if (error instanceof TypeError) return networkProblem();
   return { title: "Something went wrong", detail: error instanceof Error ? error.message : String(error) };
 }

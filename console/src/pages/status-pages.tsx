@@ -1,28 +1,29 @@
+import { t } from "../i18n/translate";
 import { Link } from "../routing/link";
 import type { Role } from "../session/session-store";
 import { Page } from "../ui/page";
 
 export function NotPermittedPage({ roles }: { roles: Role[] }) {
   return (
-    <Page title="Not permitted">
-      <p>Your roles ({roles.map((role) => role.replace(/_/g, " ")).join(", ")}) do not open this page.</p>
-      <p>Ask a user administrator for the role you need, or <Link href="/">return to your start page</Link>.</p>
+    <Page title={t("status.notPermitted")}>
+      <p>{t("status.notPermittedBody", { roles: roles.map((role) => t(`role.${role}`)).join(", ") })}</p>
+      <p>{t("status.askRole")} <Link href="/">{t("status.returnStart")}</Link>.</p>
     </Page>
   );
 }
 
 export function NotFoundPage() {
   return (
-    <Page title="Page not found">
-      <p>There is no console page at this address. <Link href="/">Return to your start page</Link>.</p>
+    <Page title={t("status.notFound")}>
+      <p>{t("status.notFoundBody")} <Link href="/">{t("status.returnStart")}</Link>.</p>
     </Page>
   );
 }
 
 export function NoPagesPage() {
   return (
-    <Page title="Welcome">
-      <p>Your roles open no console pages. Admin users are managed through the admin API (<code>/v1/admin/users</code>).</p>
+    <Page title={t("status.welcome")}>
+      <p>{t("status.noPages")}</p>
     </Page>
   );
 }

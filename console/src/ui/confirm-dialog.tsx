@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { Problem } from "../api/problem";
+import { t } from "../i18n/translate";
 import { Button } from "./button";
 import { ErrorNotice } from "./error-notice";
 
@@ -30,7 +31,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <div class="dialog-body">{props.children}</div>
       <ErrorNotice problem={props.problem ?? null} />
       <div class="actions">
-        <Button variant="quiet" onClick={props.onCancel}>Cancel</Button>
+        <Button variant="quiet" onClick={props.onCancel}>{t("ui.cancel")}</Button>
         <Button variant={props.danger ? "danger" : "primary"} busy={props.busy} disabled={props.confirmDisabled} onClick={props.onConfirm}>{props.confirmLabel}</Button>
       </div>
     </dialog>

@@ -1,5 +1,6 @@
 import type { ComponentChildren, Ref } from "preact";
 import { useId } from "preact/hooks";
+import { t } from "../i18n/translate";
 
 interface BaseProps {
   label: string;
@@ -7,19 +8,32 @@ interface BaseProps {
   required?: boolean;
   /** Marks the label "(optional)" in a form where most fields are required. */
   optional?: boolean;
+  /** What is wrong with the value, in words; marks the field invalid and is read out with it. */
+  error?: string | null;
 }
 
 function FieldLabel({ id, label, optional }: { id: string; label: string; optional?: boolean }) {
-  return <label for={id}>{label}{optional && <span class="optional"> (optional)</span>}</label>;
+  return <label for={id}>{label}{optional && <span class="optional"> {t("ui.optional")}</span>}</label>;
 }
 
 function Hint({ id, text }: { id: string; text?: string }) {
   return text ? <p id={id} class="hint">{text}</p> : null;
 }
 
+function FieldError({ id, text }: { id: string; text?: string | null }) {
+  return text ? <p id={id} class="field-error">{text}</p> : null;
+}
+
+/** The ids of the error and the hint, error first, so a screen reader says what is wrong before how to fill it. */
+function describedBy(id: string, props: BaseProps): string | undefined {
+  const ids = [props.error ? `${id}-error` : null, props.hint ? `${id}-hint` : null].filter(Boolean);
+  return ids.length > 0 ? ids.join(" ") : undefined;
+}
+
 interface TextFieldProps extends BaseProps {
   value: string;
   onInput: (value: string) => void;
+  onBlur?: () => void;
   type?: "text" | "email" | "password" | "datetime-local" | "date" | "tel" | "search";
   placeholder?: string;
   autocomplete?: string;
@@ -34,14 +48,15 @@ export function TextField(props: TextFieldProps) {
   const id = useId();
   // The cast: Preact types each input type's attributes apart, and this one component serves several.
   return (
-    <div class="field">
+    <div class={props.error ? "field field-invalid" : "field"}>
       <FieldLabel id={id} label={props.label} optional={props.optional} />
       <input
         id={id} name={props.name} type={(props.type ?? "text") as "text"} value={props.value} required={props.required} placeholder={props.placeholder}
         autocomplete={props.autocomplete ?? "off"} pattern={props.pattern} maxLength={props.maxLength} list={props.list}
-        class={props.mono ? "mono" : undefined} aria-describedby={props.hint ? `${id}-hint` : undefined}
-        onInput={(event) => props.onInput((event.currentTarget as HTMLInputElement).value)}
+        class={props.mono ? "mono" : undefined} aria-invalid={props.error ? "true" : undefined} aria-describedby={describedBy(id, props)}
+        onInput={(event) => props.onInput((event.currentTarget as HTMLInputElement).value)} onBlur={props.onBlur}
       />
+      <FieldError id={`${id}-error`} text={props.error} />
       <Hint id={`${id}-hint`} text={props.hint} />
     </div>
   );
@@ -62,14 +77,15 @@ interface TextAreaFieldProps extends BaseProps {
 export function TextAreaField(props: TextAreaFieldProps) {
   const id = useId();
   return (
-    <div class="field">
+    <div class={props.error ? "field field-invalid" : "field"}>
       <FieldLabel id={id} label={props.label} optional={props.optional} />
       <textarea
         id={id} ref={props.textarea} name={props.name} value={props.value} rows={props.rows ?? 5} required={props.required} readOnly={props.readOnly}
-        spellcheck={false} autocomplete="off" class={props.mono ? "mono" : undefined} aria-invalid={props.invalid ? "true" : undefined}
-        aria-describedby={props.hint ? `${id}-hint` : undefined}
+        spellcheck={false} autocomplete="off" class={props.mono ? "mono" : undefined} aria-invalid={props.invalid || props.error ? "true" : undefined}
+        aria-describedby={describedBy(id, props)}
         onInput={(event) => props.onInput?.((event.currentTarget as HTMLTextAreaElement).value)}
       />
+      <FieldError id={`${id}-error`} text={props.error} />
       <Hint id={`${id}-hint`} text={props.hint} />
     </div>
   );
@@ -85,19 +101,20 @@ interface SelectFieldProps extends BaseProps {
 export function SelectField(props: SelectFieldProps) {
   const id = useId();
   return (
-    <div class="field">
+    <div class={props.error ? "field field-invalid" : "field"}>
       <FieldLabel id={id} label={props.label} optional={props.optional} />
-      <select id={id} name={props.name} value={props.value} required={props.required} aria-describedby={props.hint ? `${id}-hint` : undefined}
-        onChange={(event) => props.onChange((event.currentTarget as HTMLSelectElement).value)}>
+      <select id={id} name={props.name} value={props.value} required={props.required} aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy(id, props)} onChange={(event) => props.onChange((event.currentTarget as HTMLSelectElement).value)}>
         {props.options.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
       </select>
+      <FieldError id={`${id}-error`} text={props.error} />
       <Hint id={`${id}-hint`} text={props.hint} />
     </div>
   );
 }
 
 interface CheckboxGroupProps extends BaseProps {
-  options: { value: string; label: string }[];
+  options: { value: string; label: string; disabled?: boolean; note?: string }[];
   selected: string[];
   onChange: (selected: string[]) => void;
 }
@@ -108,17 +125,20 @@ export function CheckboxGroup(props: CheckboxGroupProps) {
   const toggle = (value: string, on: boolean) =>
     props.onChange(on ? [...props.selected, value] : props.selected.filter((item) => item !== value));
   return (
-    <fieldset class="field checkbox-group" aria-describedby={props.hint ? `${id}-hint` : undefined}>
+    <fieldset class={props.error ? "field checkbox-group field-invalid" : "field checkbox-group"} aria-describedby={describedBy(id, props)}
+      aria-invalid={props.error ? "true" : undefined}>
       <legend>{props.label}</legend>
       <div class="checkboxes">
         {props.options.map((option) => (
-          <label key={option.value} class="checkbox">
-            <input type="checkbox" value={option.value} checked={props.selected.includes(option.value)}
+          <label key={option.value} class={option.disabled ? "checkbox checkbox-disabled" : "checkbox"}>
+            <input type="checkbox" value={option.value} checked={props.selected.includes(option.value)} disabled={option.disabled}
               onChange={(event) => toggle(option.value, (event.currentTarget as HTMLInputElement).checked)} />
             {option.label}
+            {option.note && <span class="checkbox-note"> ({option.note})</span>}
           </label>
         ))}
       </div>
+      <FieldError id={`${id}-error`} text={props.error} />
       <Hint id={`${id}-hint`} text={props.hint} />
     </fieldset>
   );

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useId, useRef } from "preact/hooks";
+import { t } from "../i18n/translate";
 
 interface PageProps {
   title: string;
@@ -12,7 +13,7 @@ interface PageProps {
 export function Page({ title, intro, actions, children }: PageProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    document.title = `${title} · Dealer Gateway`;
+    document.title = `${title} · ${t("app.brand")}`;
     heading.current?.focus({ preventScroll: true });
   }, [title]);
   return (
@@ -43,5 +44,5 @@ export function Panel({ title, children, actions }: { title: string; children: C
 }
 
 export function Loading() {
-  return <p class="muted" role="status">Loading…</p>;
+  return <p class="muted" role="status">{t("ui.loading")}</p>;
 }

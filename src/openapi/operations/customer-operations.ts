@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Role } from "../../admin-users/admin-user.entity";
 import { recordSchema, withdrawSchema } from "../../consents/consent-routes";
 import { customerInputSchema, customerPatchSchema, customerSearchSchema } from "../../customers/customer-input";
-import { noBody } from "../../customers/customer-routes";
+import { noBody, restrictBody } from "../../customers/customer-routes";
 import { accessCheckBody } from "../../policy/access-check-routes";
 import { adminOperation, errors, type Operation } from "../operation";
 import {
@@ -13,7 +13,9 @@ const CRM_ADMIN: Role[] = ["crm_admin"];
 
 const lifecycle = (verb: "restrict" | "unrestrict" | "erase", summary: string, description: string, answer: z.ZodType): Operation => adminOperation({
   method: "post", path: `/v1/admin/customers/:id/${verb}`, tag: "customers", roles: CRM_ADMIN, summary, description: `${description} Audited (customer.${verb}).`,
-  body: { schema: noBody, required: false, description: "No input; an empty object is accepted" },
+  body: verb === "restrict"
+    ? { schema: restrictBody, required: false, description: "Optionally the ground of GDPR Art. 18(1), kept as the audit event's reason" }
+    : { schema: noBody, required: false, description: "No input; an empty object is accepted" },
   responses: { 200: { description: "The customer", schema: answer } }, errors: errors(404, 409),
 });
 
@@ -50,7 +52,7 @@ export const CUSTOMER_OPERATIONS: Operation[] = [
   }),
   lifecycle("restrict", "Restrict a customer", "No dealer receives the customer's data until unrestricted; dealers the customer consented to get customer.restricted. 409 when already restricted or erased.", customerSchema),
   lifecycle("unrestrict", "Lift a restriction", "409 when the customer is not restricted.", customerSchema),
-  lifecycle("erase", "Erase a customer", "Irreversible: the personal data is removed and an anonymous tombstone kept; dealers the customer consented to get customer.erased. 409 when already erased.", erasedCustomerSchema),
+  lifecycle("erase", "Erase a customer", "Irreversible: the personal data is removed and an anonymous tombstone kept; every live consent ends with history reason erased; dealers the customer consented to get customer.erased. 409 when already erased.", erasedCustomerSchema),
   adminOperation({
     method: "post", path: "/v1/admin/customers/:id/consents", tag: "consents", roles: CRM_ADMIN, summary: "Record a consent",
     description: "One consent for one dealer and one or more purposes; it supersedes a live consent of the same dealer and purpose. The dealer's feed gets consent.granted per purpose. Audited (consent.record).",

@@ -15,6 +15,7 @@ export interface DayCount {
 
 export interface DealerSeries {
   dealerId: string;
+  dealerName?: string;
   days: DayCount[];
   allow: number;
   deny: number;
@@ -36,21 +37,39 @@ export async function fetchAccessEvents(from: string, to: string): Promise<{ eve
   return { events: perAction.flat(), truncated };
 }
 
-/** Every UTC day from `fromDay` to `toDay` inclusive, as YYYY-MM-DD. */
+/** A local calendar day (YYYY-MM-DD) of an instant, in the browser's time zone: the zone the log shows times in. */
+export function localDay(time: Date): string {
+  return new Date(time.getTime() - time.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+}
+
+/** Local midnight at the start of a calendar day, as an instant. */
+export function startOfLocalDay(day: string): Date {
+  return new Date(`${day}T00:00:00`);
+}
+
+/** The local midnight that ends the day: the next day's start, whatever the length of the day (daylight saving). */
+export function endOfLocalDay(day: string): Date {
+  const next = startOfLocalDay(day);
+  next.setDate(next.getDate() + 1);
+  return next;
+}
+
+/** Every local day from `fromDay` to `toDay` inclusive, as YYYY-MM-DD. */
 export function daysBetween(fromDay: string, toDay: string): string[] {
   const days: string[] = [];
-  for (let time = Date.parse(`${fromDay}T00:00:00Z`); time <= Date.parse(`${toDay}T00:00:00Z`); time += 86_400_000) {
-    days.push(new Date(time).toISOString().slice(0, 10));
-  }
+  if (!fromDay || !toDay) return days;
+  for (let day = fromDay; day <= toDay && days.length <= 400; day = localDay(endOfLocalDay(day))) days.push(day);
   return days;
 }
 
-/** Counts per dealer per UTC day, busiest dealer first; events without a dealer (unknown clients) are left out. */
+/** Counts per dealer per local day, busiest dealer first, with the dealer's name as the events carry it; events without a dealer (unknown clients) are left out. */
 export function seriesByDealer(events: AuditEvent[], days: string[]): DealerSeries[] {
   const byDealer = new Map<string, Map<string, DayCount>>();
+  const names = new Map<string, string>();
   for (const event of events) {
     if (!event.dealerId) continue;
-    const day = event.at.slice(0, 10);
+    if (event.dealerName) names.set(event.dealerId, event.dealerName);
+    const day = localDay(new Date(event.at));
     const dealerDays = byDealer.get(event.dealerId) ?? new Map(days.map((item) => [item, { day: item, allow: 0, deny: 0 }]));
     byDealer.set(event.dealerId, dealerDays);
     const count = dealerDays.get(day);
@@ -59,7 +78,7 @@ export function seriesByDealer(events: AuditEvent[], days: string[]): DealerSeri
   return [...byDealer.entries()]
     .map(([dealerId, dealerDays]) => {
       const counts = [...dealerDays.values()];
-      return { dealerId, days: counts, allow: counts.reduce((sum, c) => sum + c.allow, 0), deny: counts.reduce((sum, c) => sum + c.deny, 0) };
+      return { dealerId, dealerName: names.get(dealerId), days: counts, allow: counts.reduce((sum, c) => sum + c.allow, 0), deny: counts.reduce((sum, c) => sum + c.deny, 0) };
     })
     .sort((a, b) => b.allow + b.deny - (a.allow + a.deny) || a.dealerId.localeCompare(b.dealerId));
 }

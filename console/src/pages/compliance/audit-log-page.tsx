@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { exportAuditEvents, searchAuditEvents, type AuditFilters } from "../../api/audit";
 import { listPurposes } from "../../api/crm";
 import type { AuditEvent } from "../../api/types";
+import { t } from "../../i18n/translate";
 import type { PageProps } from "../../routes";
 import { Button } from "../../ui/button";
 import { saveBlob } from "../../ui/download";
@@ -9,14 +10,9 @@ import { ErrorNotice } from "../../ui/error-notice";
 import { Page, Panel } from "../../ui/page";
 import { useAction, useResource } from "../../ui/use-resource";
 import { AuditEventsTable } from "./audit-events-table";
-import { AuditFilterForm, EMPTY_DRAFT, filtersOf, type FilterDraft } from "./audit-filter-form";
+import { AuditFilterForm, draftFromQuery, filtersOf, type FilterDraft } from "./audit-filter-form";
 
 const PAGE_SIZE = 50;
-
-/** Ids may arrive in the address from other compliance pages; they are pseudonymous, never personal data. */
-function draftFromQuery(query: URLSearchParams): FilterDraft {
-  return { ...EMPTY_DRAFT, customerId: query.get("customerId") ?? "", dealerId: query.get("dealerId") ?? "", action: query.get("action") ?? "" };
-}
 
 export function AuditLogPage({ query }: PageProps) {
   const purposes = useResource(() => listPurposes(), []);
@@ -27,13 +23,20 @@ export function AuditLogPage({ query }: PageProps) {
   const search = useAction();
   const exporting = useAction();
 
-  const load = (next: AuditFilters, after?: string) =>
-    search.run(async () => {
+  const load = (next: AuditFilters, after?: string) => {
+    // A new search starts from nothing: rows of the previous one never stand under a later error.
+    if (!after) {
+      setEvents([]);
+      setCursor(null);
+      setSearched(false);
+    }
+    return search.run(async () => {
       const page = await searchAuditEvents(next, { cursor: after, limit: PAGE_SIZE });
       setEvents((previous) => (after ? [...previous, ...page.items] : page.items));
       setCursor(page.nextCursor ?? null);
       setSearched(true);
     });
+  };
   useEffect(() => void load(filters), []);
 
   const onSearch = (draft: FilterDraft) => {
@@ -48,21 +51,21 @@ export function AuditLogPage({ query }: PageProps) {
     });
 
   return (
-    <Page title="Audit log" intro="Every dealer access, admin change, compliance query and token, newest first. Searching is itself recorded.">
-      <Panel title="Search">
+    <Page title={t("audit.title")} intro={t("audit.intro")}>
+      <Panel title={t("audit.search")}>
         <AuditFilterForm initial={draftFromQuery(query)} purposes={purposes.data?.items ?? []} busy={search.busy} onSearch={onSearch} />
       </Panel>
-      <Panel title="Events" actions={
+      <Panel title={t("audit.events")} actions={
         <>
-          <Button busy={exporting.busy} onClick={() => onExport("csv")} label="Export as CSV">Export CSV</Button>
-          <Button busy={exporting.busy} onClick={() => onExport("csv", "semicolon")} label="Export as CSV separated by semicolons, for Excel in Dutch, French or German">Export CSV (;)</Button>
-          <Button busy={exporting.busy} onClick={() => onExport("ndjson")} label="Export as NDJSON">Export NDJSON</Button>
+          <Button busy={exporting.busy} onClick={() => onExport("csv")} label={t("audit.exportCsvLabel")}>{t("audit.exportCsv")}</Button>
+          <Button busy={exporting.busy} onClick={() => onExport("csv", "semicolon")} label={t("audit.exportCsvSemicolonLabel")}>{t("audit.exportCsvSemicolon")}</Button>
+          <Button busy={exporting.busy} onClick={() => onExport("ndjson")} label={t("audit.exportNdjsonLabel")}>{t("audit.exportNdjson")}</Button>
         </>
       }>
-        <p class="muted small">Exports contain every event matching the search, not only the rows shown.</p>
+        <p class="muted small">{t("audit.exportNote")}</p>
         <ErrorNotice problem={search.problem ?? exporting.problem} />
-        {searched && (events.length === 0 ? <p class="empty" role="status">No event matches.</p> : <AuditEventsTable events={events} />)}
-        {cursor && <div class="actions"><Button busy={search.busy} onClick={() => load(filters, cursor)}>Show older events</Button></div>}
+        {searched && !search.problem && (events.length === 0 ? <p class="empty" role="status">{t("audit.noMatch")}</p> : <AuditEventsTable events={events} />)}
+        {cursor && !search.problem && <div class="actions"><Button busy={search.busy} onClick={() => load(filters, cursor)}>{t("audit.older")}</Button></div>}
       </Panel>
     </Page>
   );

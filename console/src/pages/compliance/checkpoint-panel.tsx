@@ -1,3 +1,4 @@
+import { t } from "../../i18n/translate";
 import { useRef } from "preact/hooks";
 import type { Checkpoint } from "../../api/types";
 import type { Resource } from "../../ui/use-resource";
@@ -30,7 +31,7 @@ export function CheckpointPanel({ checkpoint }: { checkpoint: Resource<Checkpoin
   const data = checkpoint.data;
   const download = () => data && saveBlob(new Blob([data.note], { type: "text/plain;charset=utf-8" }), noteFilename(data));
   return (
-    <Panel title="Latest checkpoint" actions={<Button busy={checkpoint.loading} onClick={checkpoint.reload}>Reload</Button>}>
+    <Panel title={t("integrity.latest")} actions={<Button busy={checkpoint.loading} onClick={checkpoint.reload}>{t("integrity.reload")}</Button>}>
       <ErrorNotice problem={checkpoint.problem} />
       {checkpoint.loading && !data ? <Loading /> : data && (
         <>

@@ -1,3 +1,4 @@
+import { t } from "../../i18n/translate";
 import { useState } from "preact/hooks";
 import { verifyAgainstCheckpoint } from "../../api/audit";
 import type { Problem } from "../../api/problem";
@@ -26,7 +27,7 @@ export function HeldCheckpointPanel({ logOrigin }: { logOrigin?: string }) {
     await action.run(async () => setAnswer({ result: await verifyAgainstCheckpoint(pasted.note), heldSize: pasted.treeSize }));
   };
   return (
-    <Panel title="Check against a kept checkpoint">
+    <Panel title={t("integrity.held")}>
       <form onSubmit={submit} aria-label="Check a kept checkpoint" noValidate>
         <TextAreaField label="Checkpoint note" value={text} onInput={setText} mono rows={6} name="held-checkpoint" invalid={!!pasteProblem}
           hint="The whole note as downloaded from this page: origin, tree size and root hash lines, a blank line, the signature line." />

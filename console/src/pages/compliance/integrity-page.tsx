@@ -1,3 +1,4 @@
+import { t } from "../../i18n/translate";
 import { latestCheckpoint, verifyAuditLog } from "../../api/audit";
 import type { PageProps } from "../../routes";
 import { Button } from "../../ui/button";
@@ -13,8 +14,8 @@ export function IntegrityPage(_props: PageProps) {
   const result = useResource(() => verifyAuditLog(), []);
   const checkpoint = useResource(() => latestCheckpoint(), []);
   return (
-    <Page title="Log integrity" intro="Every audit event is signed when it is written and added to a Merkle tree; the gateway signs a checkpoint of the tree at least once a second while events arrive. Verifying checks every event against those signatures.">
-      <Panel title="Verification" actions={<Button busy={result.loading} onClick={result.reload}>Verify again</Button>}>
+    <Page title={t("nav.integrity")} intro={t("integrity.intro")}>
+      <Panel title={t("integrity.verification")} actions={<Button busy={result.loading} onClick={result.reload}>{t("integrity.verifyAgain")}</Button>}>
         <ErrorNotice problem={result.problem} />
         {result.loading && !result.data ? <Loading /> : result.data && <VerifyVerdict result={result.data} />}
       </Panel>

@@ -1,11 +1,14 @@
 import { useState } from "preact/hooks";
 import { allPendingPurges, dealerPendingPurges } from "../../api/audit";
+import { t } from "../../i18n/translate";
 import type { PageProps } from "../../routes";
 import { Link } from "../../routing/link";
 import { navigate } from "../../routing/router";
 import { Button } from "../../ui/button";
 import { ErrorNotice } from "../../ui/error-notice";
-import { FormRow, TextField } from "../../ui/fields";
+import { FormRow } from "../../ui/fields";
+import type { Choice } from "../../ui/picker";
+import { choiceOfId, DealerPicker, rememberName } from "../../ui/pickers";
 import { formatDateTime, humanAge, label } from "../../ui/format";
 import { Loading, Page, Panel } from "../../ui/page";
 import { useResource } from "../../ui/use-resource";
@@ -14,37 +17,42 @@ import { useResource } from "../../ui/use-resource";
 export function PendingPurgesPage({ query }: PageProps) {
   const dealerId = query.get("dealerId") ?? "";
   const overview = useResource(() => allPendingPurges(), []);
-  const [typed, setTyped] = useState(dealerId);
+  const [dealer, setDealer] = useState<Choice | null>(choiceOfId(dealerId));
+  const [missing, setMissing] = useState(false);
   const submit = (event: Event) => {
     event.preventDefault();
-    navigate(`/audit/purges?dealerId=${encodeURIComponent(typed.trim())}`);
+    if (!dealer) return setMissing(true);
+    navigate(`/audit/purges?dealerId=${encodeURIComponent(dealer.id)}`);
   };
   return (
-    <Page title="Pending purges" intro="Withdrawals and erasures a dealer has not acknowledged, oldest first. A dealer acknowledges once it has deleted the data.">
-      <Panel title="Dealers with pending purges">
+    <Page title={t("nav.purges")} intro={t("purges.intro")}>
+      <Panel title={t("purges.dealers")}>
         <ErrorNotice problem={overview.problem} />
         {overview.loading && !overview.data ? <Loading /> : overview.data && (
-          overview.data.items.length === 0 ? <p class="empty">Every dealer is up to date.</p> : (
+          overview.data.items.length === 0 ? <p class="empty">{t("purges.upToDate")}</p> : (
             <table class="table">
-              <thead><tr><th scope="col">Dealer</th><th scope="col" class="number">Pending</th><th scope="col">Oldest since</th><th scope="col">Waiting</th></tr></thead>
+              <thead><tr><th scope="col">{t("audit.col.dealer")}</th><th scope="col" class="number">{t("purges.pending")}</th><th scope="col">{t("purges.oldest")}</th><th scope="col">{t("purges.waiting")}</th></tr></thead>
               <tbody>
-                {overview.data.items.map((item) => (
-                  <tr key={item.dealerId}>
-                    <td><Link href={`/audit/purges?dealerId=${item.dealerId}`}>{item.name || item.dealerId}</Link></td>
-                    <td class="number">{item.pending}</td>
-                    <td>{formatDateTime(item.oldestSince)}</td>
-                    <td>{humanAge(item.ageSeconds)}</td>
-                  </tr>
-                ))}
+                {overview.data.items.map((item) => {
+                  rememberName(item.dealerId, item.name);
+                  return (
+                    <tr key={item.dealerId}>
+                      <td><Link href={`/audit/purges?dealerId=${item.dealerId}`}>{item.name || item.dealerId}</Link></td>
+                      <td class="number">{item.pending}</td>
+                      <td>{formatDateTime(item.oldestSince)}</td>
+                      <td>{humanAge(item.ageSeconds)}</td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           )
         )}
       </Panel>
-      <Panel title="One dealer">
-        <form onSubmit={submit} aria-label="Pending purges of one dealer">
-          <FormRow><TextField label="Dealer id" value={typed} onInput={setTyped} required mono name="purges-dealer" /></FormRow>
-          <div class="actions"><Button type="submit" variant="primary">Show</Button></div>
+      <Panel title={t("purges.one")}>
+        <form onSubmit={submit} aria-label={t("purges.oneForm")} noValidate>
+          <FormRow><DealerPicker value={dealer} onChange={(next) => { setDealer(next); setMissing(false); }} required name="purges-dealer" error={missing ? t("picker.pickOne") : null} /></FormRow>
+          <div class="actions"><Button type="submit" variant="primary">{t("activity.show")}</Button></div>
         </form>
         {dealerId && <DealerPurges dealerId={dealerId} />}
       </Panel>

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
 import type { DataSubjectReport } from "../../api/types";
+import { t } from "../../i18n/translate";
 import { Link } from "../../routing/link";
-import { fieldList, formatDateTime, label, shortId } from "../../ui/format";
+import { fieldList, formatDateTime, formatNumber, label, shortId } from "../../ui/format";
 import { Panel } from "../../ui/page";
 import { StatusBadge } from "../../ui/status-badge";
 import { ConsentTimeline } from "../customers/consent-timeline";
@@ -10,20 +11,20 @@ export function ReportView({ report, actions }: { report: DataSubjectReport; act
   const dealerName = (id: string) => report.recipients.find((recipient) => recipient.dealerId === id)?.name ?? undefined;
   return (
     <>
-      <Panel title="Summary" actions={actions}>
+      <Panel title={t("report.summary")} actions={actions}>
         <dl class="facts">
-          <div><dt>Customer</dt><dd class="mono">{report.customerId}</dd></div>
-          <div><dt>Status</dt><dd><StatusBadge status={report.status} /></dd></div>
-          <div><dt>Recipients</dt><dd>{report.recipients.length}</dd></div>
-          <div><dt>Disclosures</dt><dd>{report.disclosures.length}</dd></div>
-          <div><dt>Generated</dt><dd>{formatDateTime(report.generatedAt)}</dd></div>
+          <div><dt>{t("report.customer")}</dt><dd class="mono">{report.customerId}</dd></div>
+          <div><dt>{t("report.status")}</dt><dd><StatusBadge status={report.status} /></dd></div>
+          <div><dt>{t("report.recipients")}</dt><dd>{report.recipients.length}</dd></div>
+          <div><dt>{t("report.disclosures")}</dt><dd>{report.disclosures.length}</dd></div>
+          <div><dt>{t("report.generated")}</dt><dd>{formatDateTime(report.generatedAt)}</dd></div>
         </dl>
-        <p><Link href={`/audit?customerId=${report.customerId}`}>Every audit event for this customer</Link></p>
+        <p><Link href={`/audit?customerId=${report.customerId}`}>{t("report.allEvents")}</Link></p>
       </Panel>
-      <Panel title="Dealers that received the data">
-        {report.recipients.length === 0 ? <p class="empty">No dealer has received this customer's data.</p> : (
+      <Panel title={t("report.recipientsTitle")}>
+        {report.recipients.length === 0 ? <p class="empty">{t("report.noRecipients")}</p> : (
           <table class="table">
-            <thead><tr><th scope="col">Dealer</th><th scope="col">Country</th><th scope="col">Purposes</th><th scope="col">Fields</th><th scope="col">First</th><th scope="col">Last</th><th scope="col" class="number">Times</th></tr></thead>
+            <thead><tr><th scope="col">{t("audit.col.dealer")}</th><th scope="col">{t("report.country")}</th><th scope="col">{t("report.purposes")}</th><th scope="col">{t("report.fields")}</th><th scope="col">{t("report.first")}</th><th scope="col">{t("report.last")}</th><th scope="col" class="number">{t("report.times")}</th></tr></thead>
             <tbody>
               {report.recipients.map((recipient) => (
                 <tr key={recipient.dealerId}>
@@ -33,7 +34,7 @@ export function ReportView({ report, actions }: { report: DataSubjectReport; act
                   <td>{fieldList(recipient.fields)}</td>
                   <td>{formatDateTime(recipient.firstAt)}</td>
                   <td>{formatDateTime(recipient.lastAt)}</td>
-                  <td class="number">{recipient.disclosures}</td>
+                  <td class="number">{formatNumber(recipient.disclosures)}</td>
                 </tr>
               ))}
             </tbody>
@@ -41,9 +42,9 @@ export function ReportView({ report, actions }: { report: DataSubjectReport; act
         )}
       </Panel>
       {report.disclosures.length > 0 && (
-        <Panel title="Each disclosure">
+        <Panel title={t("report.each")}>
           <table class="table compact">
-            <thead><tr><th scope="col">Time</th><th scope="col">Dealer</th><th scope="col">Action</th><th scope="col">Purpose</th><th scope="col">Fields</th><th scope="col">Consent</th><th scope="col">Grant</th></tr></thead>
+            <thead><tr><th scope="col">{t("audit.col.time")}</th><th scope="col">{t("audit.col.dealer")}</th><th scope="col">{t("audit.col.action")}</th><th scope="col">{t("audit.col.purpose")}</th><th scope="col">{t("report.fields")}</th><th scope="col">{t("report.consent")}</th><th scope="col">{t("report.grant")}</th></tr></thead>
             <tbody>
               {report.disclosures.map((item) => (
                 <tr key={item.eventId}>
@@ -60,7 +61,7 @@ export function ReportView({ report, actions }: { report: DataSubjectReport; act
           </table>
         </Panel>
       )}
-      <Panel title="Consent history">
+      <Panel title={t("report.history")}>
         <ConsentTimeline consents={report.consents} dealerName={dealerName} />
       </Panel>
     </>

@@ -5,7 +5,9 @@ import { Button } from "../../ui/button";
 import { ErrorNotice } from "../../ui/error-notice";
 import { Loading, Panel } from "../../ui/page";
 import { useResource } from "../../ui/use-resource";
-import { ConsentForm } from "./consent-form";
+import { t } from "../../i18n/translate";
+import { hasKeptDraft } from "../../session/kept-drafts";
+import { ConsentForm, consentDraftKey } from "./consent-form";
 import { ConsentTimeline } from "./consent-timeline";
 import { WithdrawDialog } from "./withdraw-dialog";
 
@@ -18,11 +20,12 @@ interface ConsentsPanelProps {
 export function ConsentsPanel({ customerId, erased, dealers }: ConsentsPanelProps) {
   const consents = useResource(() => listConsents(customerId), [customerId]);
   const purposes = useResource(() => listPurposes(), []);
-  const [adding, setAdding] = useState(false);
+  // A form left half-filled when the session ended opens again with its content.
+  const [adding, setAdding] = useState(() => hasKeptDraft(consentDraftKey(customerId)));
   const [withdrawing, setWithdrawing] = useState<Consent | null>(null);
   const dealerName = (id: string) => dealers.find((dealer) => dealer.id === id)?.name;
   return (
-    <Panel title="Consents" actions={!erased && !adding && <Button variant="primary" onClick={() => setAdding(true)}>Record consent</Button>}>
+    <Panel title={t("consent.title")} actions={!erased && !adding && <Button variant="primary" onClick={() => setAdding(true)}>{t("consent.record")}</Button>}>
       {adding && purposes.data && (
         <ConsentForm customerId={customerId} dealers={dealers} purposes={purposes.data.items}
           onRecorded={() => { setAdding(false); consents.reload(); }} onCancel={() => setAdding(false)} />

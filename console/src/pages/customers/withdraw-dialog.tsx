@@ -1,3 +1,4 @@
+import { t } from "../../i18n/translate";
 import { useState } from "preact/hooks";
 import { withdrawConsent } from "../../api/crm";
 import type { Consent } from "../../api/types";
@@ -23,11 +24,11 @@ export function WithdrawDialog({ consent, dealerName, onDone, onCancel }: Withdr
     if (await action.run(() => withdrawConsent(consent.id, body))) onDone();
   };
   return (
-    <ConfirmDialog title={`Withdraw consent${dealerName ? ` for ${dealerName}` : ""}?`} confirmLabel="Withdraw consent" danger busy={action.busy}
+    <ConfirmDialog title={dealerName ? t("withdraw.titleFor", { dealer: dealerName }) : t("withdraw.title")} confirmLabel={t("withdraw.confirm")} danger busy={action.busy}
       problem={action.problem} confirmDisabled={purposes.length === 0} onConfirm={confirm} onCancel={onCancel}>
-      <p>The dealer loses access for the chosen purposes from its very next request and is told to delete what it holds.</p>
-      <CheckboxGroup label="Purposes to withdraw" options={live.map((purpose) => ({ value: purpose, label: label(purpose) }))} selected={purposes} onChange={setPurposes} />
-      <TextField label="Reason" value={reason} onInput={setReason} optional maxLength={500} hint="Kept in the consent's history" />
+      <p>{t("withdraw.body")}</p>
+      <CheckboxGroup label={t("withdraw.purposes")} options={live.map((purpose) => ({ value: purpose, label: label(purpose) }))} selected={purposes} onChange={setPurposes} />
+      <TextField label={t("withdraw.reason")} value={reason} onInput={setReason} optional maxLength={500} hint={t("withdraw.reasonHint")} />
     </ConfirmDialog>
   );
 }

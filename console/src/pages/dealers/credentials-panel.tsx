@@ -1,3 +1,4 @@
+import { t } from "../../i18n/translate";
 import { useState } from "preact/hooks";
 import { issueCredential, listCredentials, revokeCredential } from "../../api/crm";
 import type { Credential, IssuedCredential } from "../../api/types";
@@ -30,15 +31,15 @@ export function CredentialsPanel({ dealerId }: { dealerId: string }) {
     }
   };
   return (
-    <Panel title="Credentials" actions={<Button variant="primary" busy={issue.busy} onClick={onIssue}>Issue credential</Button>}>
-      <p class="muted">Client credentials for the dealer's point-of-sale integration. Several may be live while the dealer rotates them.</p>
+    <Panel title={t("credentials.title")} actions={<Button variant="primary" busy={issue.busy} onClick={onIssue}>{t("credentials.issue")}</Button>}>
+      <p class="muted">{t("credentials.intro")}</p>
       <ErrorNotice problem={issue.problem} />
       {issued && <IssuedSecret credential={issued} onDone={() => setIssued(null)} />}
       <ErrorNotice problem={credentials.problem} />
       {credentials.loading && !credentials.data ? <Loading /> : credentials.data && (
-        credentials.data.items.length === 0 ? <p class="empty">No credential issued yet.</p> : (
+        credentials.data.items.length === 0 ? <p class="empty">{t("credentials.none")}</p> : (
           <table class="table">
-            <thead><tr><th scope="col">Client id</th><th scope="col">Status</th><th scope="col">Issued</th><th scope="col">Revoked</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+            <thead><tr><th scope="col">Client id</th><th scope="col">{t("customers.status")}</th><th scope="col">{t("credentials.issued")}</th><th scope="col">{t("credentials.revoked")}</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
             <tbody>
               {credentials.data.items.map((credential) => (
                 <tr key={credential.clientId}>
@@ -48,7 +49,7 @@ export function CredentialsPanel({ dealerId }: { dealerId: string }) {
                   <td>{formatDateTime(credential.revokedAt)}</td>
                   <td class="row-actions">
                     {credential.status === "active" && (
-                      <Button variant="quiet" label={`Revoke credential ${credential.clientId}`} onClick={() => setRevoking(credential)}>Revoke</Button>
+                      <Button variant="quiet" label={`Revoke credential ${credential.clientId}`} onClick={() => setRevoking(credential)}>{t("grants.revoke")}</Button>
                     )}
                   </td>
                 </tr>

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { listDealers } from "../../api/crm";
+import { t } from "../../i18n/translate";
 import type { PageProps } from "../../routes";
 import { Link } from "../../routing/link";
 import { navigate } from "../../routing/router";
@@ -12,7 +13,7 @@ import { StatusBadge } from "../../ui/status-badge";
 import { useResource } from "../../ui/use-resource";
 import { DealerCreateForm } from "./dealer-create-form";
 
-const STATUS_OPTIONS = [{ value: "", label: "Any status" }, { value: "active", label: "Active" }, { value: "suspended", label: "Suspended" }];
+const statusOptions = () => [{ value: "", label: t("dealers.anyStatus") }, { value: "active", label: t("badge.active") }, { value: "suspended", label: t("badge.suspended") }];
 
 export function DealersPage(_props: PageProps) {
   const [adding, setAdding] = useState(false);
@@ -21,31 +22,31 @@ export function DealersPage(_props: PageProps) {
   const countryFilter = /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : undefined;
   const dealers = useResource(() => listDealers({ status: status || undefined, country: countryFilter }), [status, countryFilter]);
   return (
-    <Page title="Dealers" intro="Authorised dealers, their credentials and the purposes they may ask for."
-      actions={!adding && <Button variant="primary" onClick={() => setAdding(true)}>Add a dealer</Button>}>
+    <Page title={t("nav.dealers")} intro={t("dealers.intro")}
+      actions={!adding && <Button variant="primary" onClick={() => setAdding(true)}>{t("dealers.add")}</Button>}>
       {adding && (
-        <Panel title="Add a dealer" actions={<Button variant="quiet" onClick={() => setAdding(false)}>Cancel</Button>}>
+        <Panel title={t("dealers.add")} actions={<Button variant="quiet" onClick={() => setAdding(false)}>{t("ui.cancel")}</Button>}>
           <DealerCreateForm onCreated={(dealer) => navigate(`/dealers/${dealer.id}`)} />
         </Panel>
       )}
-      <Panel title="All dealers">
+      <Panel title={t("dealers.all")}>
         <div class="filters">
           <FormRow>
-            <SelectField label="Status" value={status} onChange={setStatus} options={STATUS_OPTIONS} />
-            <TextField label="Country" value={country} onInput={setCountry} maxLength={2} placeholder="Any" />
+            <SelectField label={t("customers.status")} value={status} onChange={setStatus} options={statusOptions()} />
+            <TextField label={t("dealer.country")} value={country} onInput={setCountry} maxLength={2} />
           </FormRow>
         </div>
         <ErrorNotice problem={dealers.problem} />
         {dealers.loading && !dealers.data ? <Loading /> : dealers.data && (
-          dealers.data.items.length === 0 ? <p class="empty">No dealers match.</p> : (
+          dealers.data.items.length === 0 ? <p class="empty">{t("dealers.noMatch")}</p> : (
             <table class="table">
-              <thead><tr><th scope="col">Name</th><th scope="col">Country</th><th scope="col">Transfer safeguard</th><th scope="col">Status</th><th scope="col">Added</th></tr></thead>
+              <thead><tr><th scope="col">{t("dealer.name")}</th><th scope="col">{t("dealer.country")}</th><th scope="col">{t("dealer.safeguard")}</th><th scope="col">{t("customers.status")}</th><th scope="col">{t("dealers.added")}</th></tr></thead>
               <tbody>
                 {dealers.data.items.map((dealer) => (
                   <tr key={dealer.id}>
                     <td><Link href={`/dealers/${dealer.id}`}>{dealer.name}</Link></td>
                     <td>{dealer.country}</td>
-                    <td>{dealer.transferSafeguard ?? "—"}</td>
+                    <td>{dealer.transferSafeguard ? t(`dealer.safeguard.${dealer.transferSafeguard}`) : "—"}</td>
                     <td><StatusBadge status={dealer.status} /></td>
                     <td>{formatDate(dealer.createdAt)}</td>
                   </tr>

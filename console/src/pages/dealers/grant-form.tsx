@@ -1,3 +1,4 @@
+import { t } from "../../i18n/translate";
 import { useState } from "preact/hooks";
 import { putGrant } from "../../api/crm";
 import type { Purpose } from "../../api/types";
@@ -34,27 +35,27 @@ export function GrantForm({ dealerId, purposes, onGranted }: GrantFormProps) {
     const allFields = purpose !== undefined && fields.length === purpose.fields.length;
     const body = { ...(allFields ? {} : { fields }), ...(expiresAt ? { expiresAt: localInputToIso(expiresAt) ?? expiresAt } : {}), ...(write ? { write } : {}) };
     if (await action.run(() => putGrant(dealerId, purposeId, body))) {
-      setDone(`${label(purposeId)} granted.`);
+      setDone(t("grants.granted", { purpose: label(purposeId) }));
       setExpiresAt("");
       onGranted();
     }
   };
   return (
-    <form onSubmit={submit} aria-label="Grant a purpose">
+    <form onSubmit={submit} aria-label={t("grants.add")}>
       <FormRow>
-        <SelectField label="Purpose" value={purposeId} onChange={choosePurpose} required name="grant-purpose"
+        <SelectField label={t("audit.purpose")} value={purposeId} onChange={choosePurpose} required name="grant-purpose"
           options={purposes.map((item) => ({ value: item.id, label: label(item.id) }))} hint={purpose?.description} />
-        <TextField label="Expires" type="datetime-local" value={expiresAt} onInput={setExpiresAt} optional name="grant-expires"
-          hint="Your local time. Leave empty for a grant without end." />
+        <TextField label={t("consent.expires")} type="datetime-local" value={expiresAt} onInput={setExpiresAt} optional name="grant-expires"
+          hint={t("grants.expiresHint")} />
       </FormRow>
       {purpose && (
-        <CheckboxGroup label="Fields released" options={purpose.fields.map((field) => ({ value: field, label: fieldLabel(field) }))}
-          selected={fields} onChange={setFields} hint="Untick the fields this dealer should not receive. Granting again replaces the current grant." />
+        <CheckboxGroup label={t("grants.fields")} options={purpose.fields.map((field) => ({ value: field, label: fieldLabel(field) }))}
+          selected={fields} onChange={setFields} hint={t("grants.fieldsHint")} />
       )}
       <WritePermissionField purposeId={purposeId} write={write} onChange={setWrite} />
       <ErrorNotice problem={action.problem} />
       <SuccessNotice message={done} />
-      <div class="actions"><Button type="submit" variant="primary" busy={action.busy}>Grant purpose</Button></div>
+      <div class="actions"><Button type="submit" variant="primary" busy={action.busy}>{t("grants.submit")}</Button></div>
     </form>
   );
 }

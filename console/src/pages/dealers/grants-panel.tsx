@@ -1,3 +1,4 @@
+import { t } from "../../i18n/translate";
 import { useState } from "preact/hooks";
 import { listGrants, listPurposes, revokeGrant } from "../../api/crm";
 import type { Grant } from "../../api/types";
@@ -22,34 +23,34 @@ export function GrantsPanel({ dealerId }: { dealerId: string }) {
     }
   };
   return (
-    <Panel title="Purposes granted">
-      <p class="muted">A dealer may ask for a customer's data only for a purpose it holds a live grant for, and receives only the grant's fields.</p>
+    <Panel title={t("grants.title")}>
+      <p class="muted">{t("grants.intro")}</p>
       <ErrorNotice problem={grants.problem} />
       {grants.loading && !grants.data ? <Loading /> : grants.data && (
-        grants.data.items.length === 0 ? <p class="empty">No purpose granted.</p> : (
+        grants.data.items.length === 0 ? <p class="empty">{t("grants.none")}</p> : (
           <table class="table">
-            <thead><tr><th scope="col">Purpose</th><th scope="col">Fields released</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+            <thead><tr><th scope="col">{t("audit.purpose")}</th><th scope="col">{t("grants.fields")}</th><th scope="col">{t("consent.expires")}</th><th scope="col">{t("customers.status")}</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
             <tbody>
               {grants.data.items.map((grant) => (
                 <tr key={grant.id}>
                   <td>{label(grant.purpose)}</td>
-                  <td>{grant.fields ? fieldList(grant.effectiveFields) : <>All of the purpose's fields <span class="muted">({fieldList(grant.effectiveFields)})</span></>}{grant.write && <> · <strong>may write at the point of sale</strong></>}</td>
-                  <td>{grant.expiresAt ? formatDateTime(grant.expiresAt) : "Never"}</td>
+                  <td>{grant.fields ? fieldList(grant.effectiveFields) : <>{t("grants.allFields")} <span class="muted">({fieldList(grant.effectiveFields)})</span></>}</td>
+                  <td>{grant.expiresAt ? formatDateTime(grant.expiresAt) : t("ui.never")}</td>
                   <td><StatusBadge status={grant.status} /></td>
-                  <td class="row-actions"><Button variant="quiet" label={`Revoke grant ${label(grant.purpose)}`} onClick={() => setRevoking(grant)}>Revoke</Button></td>
+                  <td class="row-actions"><Button variant="quiet" label={t("grants.revokeLabel", { purpose: label(grant.purpose) })} onClick={() => setRevoking(grant)}>{t("grants.revoke")}</Button></td>
                 </tr>
               ))}
             </tbody>
           </table>
         )
       )}
-      <h3>Grant a purpose</h3>
+      <h3>{t("grants.add")}</h3>
       <ErrorNotice problem={purposes.problem} />
       {purposes.data && <GrantForm dealerId={dealerId} purposes={purposes.data.items} onGranted={grants.reload} />}
       {revoking && (
-        <ConfirmDialog title={`Revoke ${label(revoking.purpose)}?`} confirmLabel="Revoke grant" danger busy={revoke.busy} problem={revoke.problem}
+        <ConfirmDialog title={t("grants.revokeTitle", { purpose: label(revoking.purpose) })} confirmLabel={t("grants.revokeConfirm")} danger busy={revoke.busy} problem={revoke.problem}
           onConfirm={onRevoke} onCancel={() => { setRevoking(null); revoke.clear(); }}>
-          <p>The dealer can no longer ask for customers' data for this purpose, from its very next request. It is told through its consent-events feed.</p>
+          <p>{t("grants.revokeBody")}</p>
         </ConfirmDialog>
       )}
     </Panel>

@@ -48,8 +48,8 @@ const tables = (mysql: boolean): TableOptions[] => [
  * dealers register (up to 1,000 purchases and 1,000 warranties), more than MySQL's TEXT holds, so the
  * profile becomes MEDIUMTEXT there. Each step looks first, so a run that failed part-way can be rerun.
  */
-export class PointOfSaleWrites1764600000000 implements MigrationInterface {
-  name = "PointOfSaleWrites1764600000000";
+export class PointOfSaleWrites1764700000000 implements MigrationInterface {
+  name = "PointOfSaleWrites1764700000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await addColumnIfMissing(queryRunner, "dealer_grants", { name: "allows_write", type: "integer", isNullable: false, default: 0 });
