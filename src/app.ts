@@ -17,6 +17,7 @@ import type { Config } from "./config";
 import { auditRoutes } from "./audit/audit-routes";
 import { lookupRoutes } from "./audit/lookup-routes";
 import { dealerApiRoutes } from "./dealer-api/dealer-api-routes";
+import { marketingPreferenceRoutes } from "./customers/marketing-preference-routes";
 import { accessCheckRoutes } from "./policy/access-check-routes";
 import { consoleRoutes } from "./console/console-routes";
 import { openapiRoutes } from "./openapi/openapi-routes";
@@ -58,7 +59,7 @@ export interface BuildAppOptions {
 /** The route modules of the JSON API, in one list so the role check below sees them all. */
 const API_ROUTES: ((deps: AppDeps) => Router)[] = [
   // The dealer API first: it takes most of the traffic, and every router before it costs each of its requests a walk.
-  dealerApiRoutes, loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, webhookRoutes, customerRoutes, consentRoutes, accessCheckRoutes, auditRoutes, lookupRoutes,
+  dealerApiRoutes, loginRoutes, purposeRoutes, adminUserRoutes, dealerRoutes, webhookRoutes, customerRoutes, marketingPreferenceRoutes, consentRoutes, accessCheckRoutes, auditRoutes, lookupRoutes,
 ];
 
 /** Two middlewares as one: the second runs only when the first passes. */

@@ -35,12 +35,34 @@ describe("putting a grant", () => {
     const response = await gw.http.put(`/v1/admin/dealers/${dealer.id}/grants/service_delivery`).set(auth).send({}).expect(201);
     expect(response.body).toEqual({
       id: expect.any(String), dealerId: dealer.id, purpose: "service_delivery", status: "active", fields: null,
-      effectiveFields: ["name", "email", "phone", "preferredLanguage", "serviceOrders", "warranties"],
+      effectiveFields: ["name", "email", "phone", "preferredLanguage", "serviceOrders", "warranties"], write: false,
       expiresAt: null, grantedAt: gw.clock.now.toISOString(), grantedBy: expect.any(String), revokedAt: null, revokedBy: null,
     });
     const events = await auditEventsOf(response);
     expect(events).toEqual([expect.objectContaining({ action: "grant.put", status: 201, dealer_id: dealer.id, purpose: "service_delivery", grant_id: response.body.id })]);
   });
+
+  it("when a record_accuracy grant allows writing, then it is stored and listed with write, and a new grant without write takes it away", async () => {
+    const dealer = await createDealer(gw);
+    const written = await gw.http.put(`/v1/admin/dealers/${dealer.id}/grants/record_accuracy`).set(auth).send({ write: true }).expect(201);
+    expect(written.body.write).toBe(true);
+    expect(JSON.parse((await auditEventsOf(written))[0]!.detail!)).toMatchObject({ write: true });
+    const listed = await gw.http.get(`/v1/admin/dealers/${dealer.id}/grants`).set(auth).expect(200);
+    expect(listed.body.items).toEqual([expect.objectContaining({ purpose: "record_accuracy", write: true })]);
+    await gw.http.put(`/v1/admin/dealers/${dealer.id}/grants/record_accuracy`).set(auth).send({}).expect(200);
+    const after = await gw.http.get(`/v1/admin/dealers/${dealer.id}/grants`).set(auth).expect(200);
+    expect(after.body.items).toEqual([expect.objectContaining({ purpose: "record_accuracy", write: false })]);
+  });
+
+  it.each([["service_delivery", { write: true }], ["relationship_management", { write: true }], ["record_accuracy", { write: "yes" }]])(
+    "when %s is put with %j, then 400 validation_failed and nothing is granted", async (purpose, body) => {
+      const dealer = await createDealer(gw);
+      const response = await gw.http.put(`/v1/admin/dealers/${dealer.id}/grants/${purpose}`).set(auth).send(body).expect(400);
+      expect(response.body.code).toBe("validation_failed");
+      expect(response.body.errors).toEqual([expect.objectContaining({ path: "write" })]);
+      expect((await gw.http.get(`/v1/admin/dealers/${dealer.id}/grants`).set(auth).expect(200)).body.items).toEqual([]);
+    },
+  );
 
   it("when a grant narrows fields and has an expiry, then both are stored", async () => {
     const dealer = await createDealer(gw);

@@ -82,6 +82,15 @@ describe("npm run demo: seeding and the printed walkthrough", () => {
 
     const withdrawals = await count(gw, `SELECT COUNT(*) AS n FROM consent_purposes WHERE consent_id = '${dataset.customers.reader.consentId}' AND withdrawn_at IS NOT NULL`);
     expect(withdrawals).toBe(2);
+
+    // The point of sale: one sale however often the till retried, one warranty extended in place, an opt-out every consenting dealer hears of.
+    const pos = dataset.customers.posCustomer;
+    expect(feed.items.filter((e) => e.type === "customer.marketing_updated" && e.customerId === pos.id)).toHaveLength(1);
+    const rows: { profile: string }[] = await gw.dataSource.query("SELECT profile FROM customers WHERE id = ?", [pos.id]);
+    const record = JSON.parse(rows[0]!.profile) as { purchases: { serialNumber?: string; soldBy: string }[]; warranties: { serialNumber: string; endsOn: string }[]; marketingPreferences: object };
+    expect(record.purchases.filter((p) => p.serialNumber === "SN-DEMO-0001")).toEqual([expect.objectContaining({ soldBy: dataset.dealers.ch.name })]);
+    expect(record.warranties.filter((w) => w.serialNumber === "SN-DEMO-0001")).toEqual([expect.objectContaining({ endsOn: "2031-06-01", extended: true })]);
+    expect(record.marketingPreferences).toEqual({ email: false, phone: false, post: false, sms: false });
   });
 
   it("when the walkthrough is printed, then every command is complete: no placeholder, every id real, every variable set first", () => {

@@ -7,6 +7,7 @@ import { runCommand } from "./support/cli";
 import { createTestDatabase, TEST_DB, TEST_MYSQL_URL, type TestDatabase } from "./support/databases";
 import { createCustomer, dealerWithAccess, recordConsent } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
+import { PURCHASE, WARRANTY, write } from "./point-of-sale.support";
 import { auditGet, eventsWhere, integrate, verify } from "./audit.support";
 import { answer, startReceiver } from "./support/webhook-receiver";
 import { deliveries, eventually, putWebhook, WEBHOOK_TEST_ENV } from "./webhooks.support";
@@ -108,6 +109,15 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
     const receiver = await startReceiver(answer(500));
     await putWebhook(gw, access.dealer.id, receiver.url);
     await gw.http.get(`/v1/customers/${access.customer.id}`).query({ purpose: "service_delivery" }).auth(access.token, { type: "bearer" }).expect(200);
+
+    // Point-of-sale writes: a sale, its replay, a refused write that gives its key back, an opt-out, then erasure of what they wrote.
+    const writer = await dealerWithAccess(gw, "record_accuracy", { write: true });
+    await write(gw, writer.token, writer.customer.id, "purchases", PURCHASE, { key: "lp-sale" }).expect(201);
+    await write(gw, writer.token, writer.customer.id, "purchases", PURCHASE, { key: "lp-sale" }).expect(201);
+    await write(gw, writer.token, writer.customer.id, "warranties", WARRANTY, { key: "lp-warranty" }).expect(201);
+    await write(gw, writer.token, writer.customer.id, "warranties", WARRANTY, { key: "lp-warranty-again" }).expect(409);
+    await write(gw, writer.token, writer.customer.id, "marketing-preferences", { email: false, phone: false, post: false, sms: false }).expect(200);
+    await gw.http.post(`/v1/admin/customers/${writer.customer.id}/erase`).set(admin).expect(200);
 
     await gw.http.patch(`/v1/admin/dealers/${access.dealer.id}`).set(admin).send({ name: "Renamed boutique" }).expect(200);
     await gw.http.patch(`/v1/admin/customers/${access.customer.id}`).set(admin).send({ preferredLanguage: "en-GB" }).expect(200);

@@ -6,7 +6,7 @@ import { MIGRATIONS } from "../src/db/migrations";
 import { createTestDatabase, TEST_DB, type TestDatabase } from "./support/databases";
 
 /** Tables with an autoincrement `seq`: SQLite allows AUTOINCREMENT only on INTEGER, MySQL gets BIGINT. */
-const SEQ_TABLES = ["consent_history", "dealer_events", "audit_events", "audit_seals", "webhook_deliveries"];
+const SEQ_TABLES = ["consent_history", "dealer_events", "audit_events", "audit_seals", "webhook_deliveries", "marketing_preference_history"];
 
 let database: TestDatabase;
 let dataSource: DataSource;

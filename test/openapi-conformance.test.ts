@@ -31,6 +31,7 @@ interface CallOptions {
   basic?: [string, string];
   accept?: string;
   query?: Record<string, string | number>;
+  headers?: Record<string, string>;
 }
 
 /** One request, checked against the document whatever its status; fails when the status is not the one expected. */
@@ -39,6 +40,7 @@ async function call(method: Method, path: string, status: number, options: CallO
   if (options.token) request = request.set("Authorization", `Bearer ${options.token}`);
   if (options.basic) request = request.auth(options.basic[0], options.basic[1]);
   if (options.accept) request = request.set("Accept", options.accept);
+  for (const [name, value] of Object.entries(options.headers ?? {})) request = request.set(name, value);
   if (options.query) request = request.query(options.query);
   if (options.form) request = request.type("form").send(options.form);
   else if (options.ndjson !== undefined) request = request.set("Content-Type", "application/x-ndjson").send(options.ndjson);
@@ -200,6 +202,31 @@ describe("responses conform to the OpenAPI document", () => {
     await call("post", "/v1/customers/lookup", 400, { ...read("service_delivery"), json: { email: "a@example.com", phone: "+33612345678" } });
     await call("get", "/v1/customers", 200, { token, query: { purpose: "service_delivery", limit: 10 } });
     await call("get", "/v1/customers", 400, { token, query: { purpose: "service_delivery", cursor: "bogus" } });
+
+    // Registering at the point of sale.
+    await call("put", `/v1/admin/dealers/${dealer.id}/grants/record_accuracy`, 201, { token: admin, json: { write: true } });
+    await call("post", `/v1/admin/customers/${customer.id}/consents`, 201, {
+      token: admin, json: { dealerId: dealer.id, purposes: ["record_accuracy"], channel: "dealer_store", evidenceRef: "EV-5", policyVersion: "2021-04" },
+    });
+    const writer = (await call("post", "/oauth/token", 200, { basic: [credential.clientId, credential.clientSecret], form: { grant_type: "client_credentials" } })).body.access_token as string;
+    const writing = (key: string, json: unknown) => ({ token: writer, query: { purpose: "record_accuracy" }, headers: { "Idempotency-Key": key }, json });
+    const sale = { date: "2026-05-30", productRef: "REF-5711", serialNumber: "SN-OA-1", amount: 41000, currency: "EUR" };
+    await call("post", `/v1/customers/${customer.id}/purchases`, 201, writing("sale-1", sale));
+    await call("post", `/v1/customers/${customer.id}/purchases`, 201, writing("sale-1", sale));
+    await call("post", `/v1/customers/${customer.id}/purchases`, 422, writing("sale-1", { ...sale, amount: 1 }));
+    await call("post", `/v1/customers/${customer.id}/purchases`, 400, writing("sale-2", { date: "2026-05-30" }));
+    await call("post", `/v1/customers/${customer.id}/purchases`, 403, { ...writing("sale-3", sale), token });
+    await call("post", `/v1/customers/${minimal.id}/purchases`, 404, writing("sale-4", sale));
+    const warranty = { serialNumber: "SN-OA-1", productRef: "REF-5711", startsOn: "2026-05-30", endsOn: "2028-05-30", extended: false };
+    await call("post", `/v1/customers/${customer.id}/warranties`, 201, writing("warranty-1", warranty));
+    await call("post", `/v1/customers/${customer.id}/warranties`, 409, writing("warranty-2", warranty));
+    await call("post", `/v1/customers/${minimal.id}/warranties`, 404, writing("warranty-3", warranty));
+    await call("put", `/v1/customers/${customer.id}/marketing-preferences`, 200, writing("prefs-1", { email: false, phone: false, post: true, sms: false }));
+    await call("put", `/v1/customers/${customer.id}/marketing-preferences`, 400, writing("prefs-2", { email: true, phone: false, post: true, sms: false }));
+    await call("put", `/v1/customers/${minimal.id}/marketing-preferences`, 404, writing("prefs-3", { email: true, phone: false, post: true, sms: false }));
+    await call("get", `/v1/admin/customers/${customer.id}/marketing-preferences`, 200, { token: admin });
+    await call("get", `/v1/admin/customers/${UNKNOWN}/marketing-preferences`, 404, { token: admin });
+
     await call("post", `/v1/admin/consents/${consent.id}/withdraw`, 200, { token: admin, json: { purposes: ["in_store_experience"], reason: "asked in store" } });
     await call("post", `/v1/admin/consents/${consent.id}/withdraw`, 400, { token: admin, json: { purposes: ["record_accuracy"] } });
     await call("post", `/v1/admin/consents/${consent.id}/withdraw`, 200, { token: admin });

@@ -140,3 +140,49 @@ describe("decideDealerAccess", () => {
     expect(decideDealerAccess(input({ grants: [] }))).toEqual({ allow: false, reason: "purpose_not_granted", status: 403 });
   });
 });
+
+describe("decideAccess for a point-of-sale write (contract 4.1)", () => {
+  const RECORD_FIELDS = ["name", "email", "phone", "postalAddress", "birthDate", "purchases", "warranties", "marketingPreferences"];
+  const writeInput = (overrides: Partial<AccessInput> = {}) => input({
+    intent: "write",
+    purpose: { id: "record_accuracy", fields: RECORD_FIELDS },
+    tokenScopes: ["purpose:record_accuracy", "purpose:record_accuracy:write"],
+    grants: [grant({ write: true })],
+    ...overrides,
+  });
+
+  it("when the grant and the token allow writing, then the write is allowed as the read would be", () => {
+    expect(decideAccess(writeInput())).toEqual({ allow: true, fields: RECORD_FIELDS, grantId: "grant-1", consentId: "consent-1", consentExpiresAt: null });
+  });
+
+  const cases: [string, Partial<AccessInput>, string][] = [
+    ["the write names another purpose", { purpose: { id: "service_delivery", fields: SERVICE_FIELDS }, tokenScopes: ["purpose:service_delivery"], grants: [grant({ write: true })] }, "400 invalid_purpose"],
+    ["the write names no purpose", { purpose: null }, "400 invalid_purpose"],
+    ["the live grant does not allow writing", { grants: [grant({ write: false })] }, "403 write_not_granted"],
+    ["the live grant says nothing of writing", { grants: [grant({})] }, "403 write_not_granted"],
+    ["the token was issued without the write scope", { tokenScopes: ["purpose:record_accuracy"] }, "403 write_not_granted"],
+    ["an older grant allowed writing but the newest live one does not", {
+      grants: [grant({ id: "old", write: true }), grant({ id: "new", write: false, grantedAt: "2026-05-01T00:00:00.000Z" })],
+    }, "403 write_not_granted"],
+    ["the writing grant is revoked", { grants: [grant({ write: true, revokedAt: EARLIER })] }, "403 purpose_not_granted"],
+    ["the token lacks the purpose itself", { tokenScopes: ["purpose:record_accuracy:write"] }, "403 purpose_not_granted"],
+    ["a dealer without safeguard writes without permission", { dealer: { status: "active", country: "US", transferSafeguard: null }, grants: [grant({ write: false })] }, "403 transfer_safeguard_missing"],
+    ["a grant without write meets a restricted customer", { grants: [grant({ write: false })], customer: { status: "restricted" } }, "403 write_not_granted"],
+    ["the customer is restricted", { customer: { status: "restricted" } }, "404 customer_restricted"],
+    ["the customer is erased", { customer: { status: "erased" } }, "404 customer_erased"],
+    ["the consent was withdrawn", { consents: [consent({ withdrawnAt: EARLIER })] }, "404 consent_withdrawn"],
+    ["the credential is revoked", { credential: { revokedAt: EARLIER } }, "401 credential_revoked"],
+  ];
+  it.each(cases)("when %s, then it denies", (_name, overrides, expected) => {
+    expect(outcome(decideAccess(writeInput(overrides)))).toBe(expected);
+  });
+
+  it("when no token is involved (the admin access check), then the grant alone decides", () => {
+    expect(outcome(decideAccess(writeInput({ credential: undefined, tokenScopes: undefined })))).toBe("allow");
+    expect(outcome(decideAccess(writeInput({ credential: undefined, tokenScopes: undefined, grants: [grant({})] })))).toBe("403 write_not_granted");
+  });
+
+  it("when a grant allows writing, then a read under it is unaffected", () => {
+    expect(decideAccess(input({ grants: [grant({ write: true })] }))).toEqual(decideAccess(input()));
+  });
+});

@@ -26,7 +26,7 @@ const mostly = <T>(usual: T, others: T[]) => fc.oneof({ weight: 8, arbitrary: fc
 const EEA_AND_CH = ["FR", "DE", "IT", "NO", "IS", "LI", "CH"];
 const ELSEWHERE = ["GB", "US", "JP", "CN", "BR", "AU", "SG", "TR"];
 const PURPOSE_IDS = Object.keys(PURPOSE_FIELDS);
-const SCOPES = PURPOSE_IDS.map((id) => `purpose:${id}`);
+const SCOPES = [...PURPOSE_IDS.map((id) => `purpose:${id}`), "purpose:record_accuracy:write"];
 const ALL_FIELDS = [...new Set(Object.values(PURPOSE_FIELDS).flat()), "id", "externalRef", "notes"];
 
 const scenario = fc.integer({ min: -5 * 86_400_000, max: 5 * 86_400_000 }).chain((shift) => {
@@ -34,6 +34,7 @@ const scenario = fc.integer({ min: -5 * 86_400_000, max: 5 * 86_400_000 }).chain
   const grant = fc.record({
     id: fc.uuid(),
     fields: fc.option(fc.subarray(ALL_FIELDS), { nil: null }),
+    write: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(undefined) }),
     expiresAt: maybeInstant(now),
     revokedAt: mostlyNull(now),
     grantedAt: offset.map((delta) => iso(now - Math.abs(delta))),
@@ -44,9 +45,13 @@ const scenario = fc.integer({ min: -5 * 86_400_000, max: 5 * 86_400_000 }).chain
     country: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...EEA_AND_CH) }, { weight: 2, arbitrary: fc.constantFrom(...ELSEWHERE) }),
     transferSafeguard: fc.constantFrom(null, "adequacy", "scc", "bcr", "", "SCC"),
   });
-  return fc.record({
+  // A point-of-sale write (contract 4.1) a quarter of the time, mostly under the one purpose that allows writing.
+  const intent = fc.oneof({ weight: 3, arbitrary: fc.constant<"read" | "write" | undefined>(undefined) }, { weight: 1, arbitrary: fc.constant<"read" | "write" | undefined>("write") });
+  return intent.chain((chosen) => fc.record({
     now: fc.constant(iso(now)),
-    purpose: mostly<string | null>(PURPOSE_IDS[0]!, [...PURPOSE_IDS.slice(1), null]).map((id) => (id === null ? null : { id, fields: PURPOSE_FIELDS[id]! })),
+    intent: fc.constant(chosen),
+    purpose: mostly<string | null>(chosen === "write" ? "record_accuracy" : PURPOSE_IDS[0]!, [...PURPOSE_IDS.filter((id) => id !== (chosen === "write" ? "record_accuracy" : PURPOSE_IDS[0])), null])
+      .map((id) => (id === null ? null : { id, fields: PURPOSE_FIELDS[id]! })),
     dealer: fc.oneof({ weight: 10, arbitrary: dealer }, { weight: 1, arbitrary: fc.constant(null) }),
     credential: fc.oneof(
       { weight: 2, arbitrary: fc.constant(undefined) },
@@ -64,16 +69,18 @@ const scenario = fc.integer({ min: -5 * 86_400_000, max: 5 * 86_400_000 }).chain
       { weight: 1, arbitrary: fc.constant(null) },
     ),
     consents: fc.array(consent, { minLength: 0, maxLength: 3 }),
-  }) as fc.Arbitrary<AccessInput>;
+  })) as fc.Arbitrary<AccessInput>;
 });
 
-describe("property: decideAccess against the contract 1.1 oracle", () => {
+describe("property: decideAccess against the contract 1.1 (and 4.1) oracle", () => {
   it("when the generator is sampled, then it draws allows and every kind of denial, so the properties below are not vacuous", () => {
-    const outcomes = fc.sample(scenario, { numRuns: 4000, seed: 7 }).map((input) => accessOracle(input)).map((decision) => (decision.allow ? "allow" : decision.reason));
+    const samples = fc.sample(scenario, { numRuns: 4000, seed: 7 });
+    const outcomes = samples.map((input) => accessOracle(input)).map((decision) => (decision.allow ? "allow" : decision.reason));
+    expect(samples.filter((input) => input.intent === "write" && accessOracle(input).allow).length, "allowed writes").toBeGreaterThan(20);
     const counts = new Map<string, number>();
     for (const outcome of outcomes) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
     expect(counts.get("allow")! / outcomes.length).toBeGreaterThan(0.05);
-    for (const reason of ["dealer_unknown", "dealer_suspended", "credential_unknown", "credential_revoked", "invalid_purpose", "purpose_not_granted", "transfer_safeguard_missing",
+    for (const reason of ["dealer_unknown", "dealer_suspended", "credential_unknown", "credential_revoked", "invalid_purpose", "purpose_not_granted", "transfer_safeguard_missing", "write_not_granted",
       "customer_unknown", "customer_erased", "customer_restricted", "consent_missing", "consent_withdrawn", "consent_expired"]) {
       expect(counts.get(reason) ?? 0, reason).toBeGreaterThan(5);
     }
@@ -141,5 +148,29 @@ describe("property: decideAccess against the contract 1.1 oracle", () => {
       expect(after.allow).toBe(before.allow);
       if (before.allow && after.allow) expect(after.fields).toEqual(before.fields);
     }), { numRuns: 1000 });
+  });
+});
+
+describe("property: a write is a read plus the write permission (contract 4.1)", () => {
+  it("when a write is allowed, then the same request as a read is allowed with the same fields, grant and consent, under record_accuracy with a grant and token that allow writing", () => {
+    fc.assert(fc.property(scenario, (input) => {
+      if (input.intent !== "write") return;
+      const decision = decideAccess(input);
+      if (!decision.allow) return;
+      expect(decideAccess({ ...input, intent: "read" })).toEqual(decision);
+      expect(input.purpose!.id).toBe("record_accuracy");
+      expect(input.grants.find((grant) => grant.id === decision.grantId)!.write).toBe(true);
+      if (input.tokenScopes) expect(input.tokenScopes).toContain("purpose:record_accuracy:write");
+    }), { numRuns: RUNS });
+  });
+
+  it("when a read is denied for a customer-level reason, then the write is denied with the same 404 or an earlier dealer-level reason", () => {
+    fc.assert(fc.property(scenario, (input) => {
+      const read = decideAccess({ ...input, intent: "read" });
+      const written = decideAccess({ ...input, intent: "write" });
+      if (read.allow || read.status !== 404) return;
+      expect(written.allow).toBe(false);
+      if (!written.allow && written.status === 404) expect(written.reason).toBe(read.reason);
+    }), { numRuns: RUNS });
   });
 });

@@ -3,6 +3,8 @@ import { dealersConsentedBy } from "../consents/dealer-events";
 import { listCustomerConsents } from "../consents/consent-queries";
 import type { ConsentView } from "../consents/consent-representation";
 import { problems } from "../http/problem";
+import { preferenceHistory } from "../customers/marketing-preferences";
+import { dealerChanges, type DealerChange } from "./dealer-changes";
 
 /** The dealer actions that hand a customer's data to a dealer. */
 export const DISCLOSING_ACTIONS = ["customer.read", "customer.lookup", "customer.list"] as const;
@@ -38,6 +40,10 @@ export interface DataSubjectReport {
   recipients: Recipient[];
   disclosures: Disclosure[];
   consents: ConsentView[];
+  /** What dealers registered at the point of sale (contract 4.1). */
+  dealerChanges: DealerChange[];
+  /** Policy P8: every marketing preference set, with who recorded it, when and on what evidence. */
+  marketingPreferenceHistory: Awaited<ReturnType<typeof preferenceHistory>>;
 }
 
 interface CustomerRow {
@@ -137,7 +143,8 @@ export async function customerExists(dataSource: DataSource, customerId: string)
 
 /**
  * The data-subject access report: which dealers received the customer's data, when, for which purpose,
- * which fields and under which consent and grant, oldest first, with the full consent history. Ids only,
+ * which fields and under which consent and grant, oldest first, with the full consent history, what
+ * dealers registered in the record and the marketing preference history. Ids only,
  * so it works the same for an erased customer's tombstone.
  */
 export async function dataSubjectReport(dataSource: DataSource, customerId: string, now: Date): Promise<DataSubjectReport> {
@@ -155,5 +162,7 @@ export async function dataSubjectReport(dataSource: DataSource, customerId: stri
     recipients: await recipientsOf(dataSource, disclosures),
     disclosures,
     consents: await listCustomerConsents(dataSource.manager, customerId, now),
+    dealerChanges: await dealerChanges(dataSource, customerId),
+    marketingPreferenceHistory: await preferenceHistory(dataSource.manager, customerId),
   };
 }

@@ -9,7 +9,7 @@ import { liveGrantPurposes, verifyDealerClient } from "../dealers/dealer-queries
 import { byAddress, limitRequests } from "../http/rate-limit";
 import type { SigningKeys } from "./signing-keys";
 import { TokenRefused } from "./token-refused";
-import { DEALER_AUDIENCE, issueToken } from "./tokens";
+import { DEALER_AUDIENCE, issueToken, purposeScope, writeScope } from "./tokens";
 
 type OAuthError = "invalid_request" | "invalid_client" | "invalid_scope" | "unsupported_grant_type";
 
@@ -17,8 +17,6 @@ interface VerifiedClient {
   clientId: string;
   dealerId: string;
 }
-
-const SCOPE_PREFIX = "purpose:";
 
 interface ClientRefusal {
   reason: string;
@@ -98,7 +96,7 @@ export function oauthTokenRoutes(deps: { dataSource: DataSource; audit: AuditLog
     }
 
     const { clientId, dealerId } = client;
-    const held = (await liveGrantPurposes(dataSource, dealerId, clock())).map((purpose) => SCOPE_PREFIX + purpose);
+    const held = (await liveGrantPurposes(dataSource, dealerId, clock())).flatMap(({ purpose, write }) => (write ? [purposeScope(purpose), writeScope(purpose)] : [purposeScope(purpose)]));
     const scope = requestedScope(body.scope, held);
     if (!scope) return refuse(400, "invalid_scope", "The requested scope exceeds the purposes granted to this dealer", "scope_not_held", clientId);
 

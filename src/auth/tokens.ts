@@ -9,6 +9,11 @@ export type Audience = typeof DEALER_AUDIENCE | typeof ADMIN_AUDIENCE;
 /** RFC 9068 access-token type; a JWT of any other type (an ID token, say) is refused. */
 export const TOKEN_TYPE = "at+jwt";
 
+/** The scope a dealer token carries for each purpose granted at issue time. */
+export const purposeScope = (purposeId: string) => `purpose:${purposeId}`;
+/** Carried besides the purpose's own scope when the grant also allows writing (contract 4.1). */
+export const writeScope = (purposeId: string) => `purpose:${purposeId}:write`;
+
 export interface IssuedToken {
   access_token: string;
   token_type: "Bearer";

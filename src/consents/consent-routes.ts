@@ -69,7 +69,7 @@ export function consentRoutes(deps: AppDeps): Router {
     const input = { ...body, customerId, expiresAt: futureExpiry(body.expiresAt, now) };
     // A consent may be collected before the dealer's grant is in place; access stays denied until both exist.
     // The warning is kept in the audit event, where a compliance officer looks for it.
-    const granted = new Set(await liveGrantPurposes(deps.dataSource, body.dealerId, now));
+    const granted = new Set((await liveGrantPurposes(deps.dataSource, body.dealerId, now)).map((grant) => grant.purpose));
     const ungranted = body.purposes.filter((purpose) => !granted.has(purpose)).sort();
     const { view } = await auditedChange(deps, req, async (manager) => {
       const { consent, superseded } = await recordConsent(manager, input, consentActor(req), now);

@@ -3,6 +3,7 @@ import { column } from "../db/columns";
 
 export const DEALER_EVENT_TYPES = [
   "consent.granted", "consent.withdrawn", "consent.expired", "customer.erased", "customer.restricted", "grant.revoked",
+  "customer.marketing_updated",
 ] as const;
 export type DealerEventType = (typeof DEALER_EVENT_TYPES)[number];
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { recordDate, recordDateTime } from "../http/dates";
 
-const shortText = (max = 200) => z.string().trim().min(1).max(max);
+export const shortText = (max = 200) => z.string().trim().min(1).max(max);
 /** E.164: a plus sign and up to 15 digits. Input may carry spaces, dots, dashes or parentheses. */
 export function normalisePhone(raw: string): string | null {
   const compact = raw.replace(/[\s().-]/g, "");
@@ -19,7 +19,19 @@ const phone = z.string().max(32).transform((value, ctx) => {
 });
 
 const languageTag = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a BCP 47 language tag, e.g. fr-FR");
-const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, e.g. EUR");
+export const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code, e.g. EUR");
+
+/** At most this many purchases, and this many warranties, per customer, however they were recorded. */
+export const MAX_RECORD_ENTRIES = 1000;
+
+export const marketingPreferencesSchema = z.strictObject({ email: z.boolean(), phone: z.boolean(), post: z.boolean(), sms: z.boolean() });
+export const purchaseSchema = z.strictObject({
+  id: shortText(64), date: recordDate, productRef: shortText(64), serialNumber: shortText(64).optional(), soldBy: shortText(),
+  amount: z.number().nonnegative().max(1e9).optional(), currency: currency.optional(),
+});
+export const warrantySchema = z.strictObject({
+  serialNumber: shortText(64), productRef: shortText(64), startsOn: recordDate, endsOn: recordDate, extended: z.boolean(),
+});
 
 /** The customer record of contract section 3: every field a purpose may release. */
 export const customerDataSchema = z.strictObject({
@@ -34,14 +46,9 @@ export const customerDataSchema = z.strictObject({
   preferredLanguage: languageTag.optional(),
   preferredBoutique: shortText().optional(),
   interests: z.array(shortText(100)).max(50).optional(),
-  marketingPreferences: z.strictObject({ email: z.boolean(), phone: z.boolean(), post: z.boolean(), sms: z.boolean() }).optional(),
-  purchases: z.array(z.strictObject({
-    id: shortText(64), date: recordDate, productRef: shortText(64), serialNumber: shortText(64).optional(), soldBy: shortText(64),
-    amount: z.number().nonnegative().max(1e9).optional(), currency: currency.optional(),
-  })).max(100).optional(),
-  warranties: z.array(z.strictObject({
-    serialNumber: shortText(64), productRef: shortText(64), startsOn: recordDate, endsOn: recordDate, extended: z.boolean(),
-  })).max(100).optional(),
+  marketingPreferences: marketingPreferencesSchema.optional(),
+  purchases: z.array(purchaseSchema).max(MAX_RECORD_ENTRIES).optional(),
+  warranties: z.array(warrantySchema).max(MAX_RECORD_ENTRIES).optional(),
   serviceOrders: z.array(z.strictObject({
     id: shortText(64), productRef: shortText(64), status: shortText(32), openedAt: recordDateTime,
   })).max(100).optional(),

@@ -3,6 +3,8 @@ import { endConsentsOnErasure, type ConsentActor } from "../consents/consent-wri
 import { dealersConsentedBy, emitDealerEvents } from "../consents/dealer-events";
 import type { DealerEventType } from "../consents/dealer-event.entity";
 import { problems } from "../http/problem";
+import { erasePreferenceHistory } from "./marketing-preferences";
+import { eraseIdempotentResults } from "../dealer-api/idempotency";
 import { assertNotErased, loadCustomer } from "./customer-records";
 import { CustomerEntity, type Customer } from "./customer.entity";
 
@@ -51,6 +53,8 @@ export async function eraseCustomer(manager: EntityManager, id: string, actor: C
   };
   const { id: _id, ...columns } = tombstone;
   await manager.update(CustomerEntity, { id }, columns);
+  await erasePreferenceHistory(manager, id);
+  await eraseIdempotentResults(manager, id);
   const endedConsentIds = await endConsentsOnErasure(manager, id, actor, now);
   const notifiedDealerIds = await notifyDealers(manager, id, "customer.erased", now);
   return { customer: tombstone, notifiedDealerIds, endedConsentIds };

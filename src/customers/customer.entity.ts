@@ -19,7 +19,7 @@ export interface Customer {
   erasedAt: string | null;
 }
 
-export const CustomerEntity = new EntitySchema<Customer>({
+const customerSchema = (profileType: "text" | "mediumtext") => new EntitySchema<Customer>({
   name: "Customer",
   tableName: "customers",
   columns: {
@@ -27,7 +27,7 @@ export const CustomerEntity = new EntitySchema<Customer>({
     // Matched exactly, letter case included (the migration gives the column this collation on MySQL).
     externalRef: { ...column.str("external_ref", 128, true), collation: EXACT_COLLATION },
     status: column.str("status", 16),
-    profile: column.json("profile", true),
+    profile: { ...column.json("profile", true), type: profileType },
     emailNormalized: column.str("email_normalized", 254, true),
     phone: column.str("phone", 20, true),
     lastActivityAt: column.at("last_activity_at", true),
@@ -43,3 +43,11 @@ export const CustomerEntity = new EntitySchema<Customer>({
     { name: "ix_customers_last_activity", columns: ["lastActivityAt"] },
   ],
 });
+
+export const CustomerEntity = customerSchema("text");
+/**
+ * The same entity as MySQL stores it: a record holding up to 1,000 purchases and 1,000 warranties
+ * outgrows TEXT there. TypeORM finds an entity schema by its name, so code naming CustomerEntity
+ * reaches this one on MySQL.
+ */
+export const MysqlCustomerEntity = customerSchema("mediumtext");

@@ -21,5 +21,10 @@ export const column = {
       from: (value: string | null) => (value === null ? null : JSON.parse(value)),
     },
   }),
+  /** A boolean kept as 0 or 1 in an int column, the same on both engines. */
+  flag: (name: string): EntitySchemaColumnOptions => ({
+    name, type: "integer", default: 0,
+    transformer: { to: (value: unknown) => (value ? 1 : 0), from: (value: number | string | null) => Number(value) === 1 },
+  }),
   seq: (): EntitySchemaColumnOptions => ({ name: "seq", type: "bigint", primary: true, generated: "increment" }),
 };

@@ -5,7 +5,9 @@ import { AdminUserEntity } from "../admin-users/admin-user.entity";
 import { AuditEventEntity } from "../audit/audit-event.entity";
 import { ConsentEntity, ConsentHistoryEntity, ConsentPurposeEntity } from "../consents/consent.entity";
 import { DealerEventAckEntity, DealerEventEntity } from "../consents/dealer-event.entity";
-import { CustomerEntity } from "../customers/customer.entity";
+import { CustomerEntity, MysqlCustomerEntity } from "../customers/customer.entity";
+import { MarketingPreferenceChangeEntity } from "../customers/marketing-preference.entity";
+import { IdempotentWriteEntity } from "../dealer-api/idempotent-write.entity";
 import { DealerCredentialEntity, DealerEntity, DealerGrantEntity } from "../dealers/dealer.entity";
 import { PurposeEntity } from "../purposes/purpose.entity";
 import { isMysql } from "./dialect";
@@ -16,8 +18,9 @@ import { DealerWebhookEntity, WebhookDeliveryEntity } from "../webhooks/webhook.
 export const ENTITIES = [
   AdminUserEntity, PurposeEntity, DealerEntity, DealerCredentialEntity, DealerGrantEntity, CustomerEntity,
   ConsentEntity, ConsentPurposeEntity, ConsentHistoryEntity, DealerEventEntity, DealerEventAckEntity, AuditEventEntity,
-  DealerWebhookEntity, WebhookDeliveryEntity,
+  IdempotentWriteEntity, MarketingPreferenceChangeEntity, DealerWebhookEntity, WebhookDeliveryEntity,
 ];
+const MYSQL_ENTITIES = ENTITIES.map((entity) => (entity === CustomerEntity ? MysqlCustomerEntity : entity));
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/gateway.sqlite";
 
@@ -43,6 +46,7 @@ export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, po
     return {
       ...common,
       type: "mariadb",
+      entities: MYSQL_ENTITIES,
       url: databaseUrl.replace(/^mariadb:/, "mysql:"),
       charset: "utf8mb4_unicode_ci",
       timezone: "Z",

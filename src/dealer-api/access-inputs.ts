@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { hotQuery } from "../db/direct-pool";
 import type { ConsentState, CustomerState, DealerAccessInput, GrantState, PurposeState } from "../policy/decide-access";
 import { findPurpose } from "../purposes/purpose-queries";
@@ -29,6 +29,7 @@ interface Row {
   credential_revoked_at?: string | null;
   grant_id: string | null;
   grant_fields: string | null;
+  grant_write: number | string | null;
   grant_expires_at: string | null;
   grant_revoked_at: string | null;
   granted_at: string | null;
@@ -58,13 +59,13 @@ export interface AccessQuery {
 
 /**
  * Every input of the access decision in ONE indexed query, read fresh on every request so that a
- * revocation on any gateway process bites at once. The customer join runs whatever the outcome, so
+ * revocation on any gateway process bites at once; in `transaction` when one is given. The customer join runs whatever the outcome, so
  * "unknown" and "not consented" cost the same time.
  */
-export async function loadAccessInputs(dataSource: DataSource, query: AccessQuery): Promise<AccessInputs> {
+export async function loadAccessInputs(dataSource: DataSource, query: AccessQuery, transaction?: EntityManager): Promise<AccessInputs> {
   const columns = [
     "d.status AS dealer_status, d.country AS dealer_country, d.transfer_safeguard AS dealer_safeguard",
-    "g.id AS grant_id, g.fields AS grant_fields, g.expires_at AS grant_expires_at, g.revoked_at AS grant_revoked_at, g.granted_at",
+    "g.id AS grant_id, g.fields AS grant_fields, g.allows_write AS grant_write, g.expires_at AS grant_expires_at, g.revoked_at AS grant_revoked_at, g.granted_at",
   ];
   const joins: string[] = [];
   const params: unknown[] = [];
@@ -87,7 +88,9 @@ export async function loadAccessInputs(dataSource: DataSource, query: AccessQuer
     params.push(query.customer.value, query.purposeId);
   }
   params.push(query.dealerId);
-  const rows = await hotQuery<Row>(dataSource, `SELECT ${columns.join(", ")} FROM dealers d ${joins.join(" ")} WHERE d.id = ?`, params);
+  const sql = `SELECT ${columns.join(", ")} FROM dealers d ${joins.join(" ")} WHERE d.id = ?`;
+  // A write decides inside its own transaction, after locking the customer row; a read uses the prepared statement.
+  const rows: Row[] = transaction ? await transaction.query(sql, params) : await hotQuery<Row>(dataSource, sql, params);
   return { dealerSide: dealerSideOf(rows, query.clientId), customers: customersOf(rows) };
 }
 
@@ -98,7 +101,7 @@ function dealerSideOf(rows: Row[], clientId: string | undefined): DealerInputs {
   for (const row of rows) {
     if (row.grant_id && !grants.has(row.grant_id)) {
       grants.set(row.grant_id, {
-        id: row.grant_id, fields: parseFields(row.grant_fields), expiresAt: row.grant_expires_at, revokedAt: row.grant_revoked_at, grantedAt: row.granted_at ?? "",
+        id: row.grant_id, fields: parseFields(row.grant_fields), write: Number(row.grant_write) === 1, expiresAt: row.grant_expires_at, revokedAt: row.grant_revoked_at, grantedAt: row.granted_at ?? "",
       });
     }
   }

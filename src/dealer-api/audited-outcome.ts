@@ -10,8 +10,8 @@ import { VALID_PURPOSES_HINT } from "../purposes/policy-purposes";
 
 type OutcomeFacts = Omit<AuditFacts, "action" | "decision" | "status">;
 
-/** What a dealer request comes to: a body to send, or a problem; either way, what the audit log records. */
-export type Outcome = { body: unknown; facts: OutcomeFacts } | { problem: AppError; facts: OutcomeFacts };
+/** What a dealer request comes to: a body to send (200 unless `status` says otherwise), or a problem; either way, what the audit log records. */
+export type Outcome = { body: unknown; status?: number; headers?: Record<string, string>; facts: OutcomeFacts } | { problem: AppError; facts: OutcomeFacts };
 
 /**
  * The problem a dealer sees for a denial. Every customer-level reason gets the very same 404, so the
@@ -24,6 +24,7 @@ export function denialProblem(denial: Denial): AppError {
     case 401:
       return problems.unauthorized();
     case 403:
+      if (denial.reason === "write_not_granted") return problems.writeNotGranted();
       return denial.reason === "transfer_safeguard_missing" ? problems.transferSafeguardMissing() : problems.purposeNotGranted();
     case 404:
       return problems.notFound();
@@ -63,7 +64,7 @@ export function auditedRoute(
         if (!(error instanceof AppError) || error.status >= 500) throw error;
         outcome = (await credentialOutcome(deps, req)) ?? { problem: error, facts: { reason: error.code } };
       }
-      const status = "problem" in outcome ? outcome.problem.status : 200;
+      const status = "problem" in outcome ? outcome.problem.status : (outcome.status ?? 200);
       // A refused token is audited alike wherever it was caught: in authentication or by the decision.
       const facts = status === 401 ? { ...outcome.facts, action: "auth.bearer", detail: { route: routeTemplate(req), ...outcome.facts.detail } } : outcome.facts;
       await deps.audit.record(auditInput(req, { action, decision: status < 400 ? "allow" : "deny", status, ...facts }), manager);
@@ -72,6 +73,7 @@ export function auditedRoute(
     const outcome = options.transaction ? await deps.dataSource.transaction(run) : await run(deps.dataSource.manager);
     if ("problem" in outcome) throw outcome.problem;
     res.setHeader("Cache-Control", "no-store");
-    res.status(200).json(outcome.body);
+    for (const [name, value] of Object.entries(outcome.headers ?? {})) res.setHeader(name, value);
+    res.status(outcome.status ?? 200).json(outcome.body);
   };
 }

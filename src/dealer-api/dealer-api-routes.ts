@@ -2,6 +2,7 @@ import { Router } from "express";
 import type { AppDeps } from "../app-deps";
 import { consentEventRoutes } from "./consent-event-routes";
 import { customerAccessRoutes } from "./customer-access-routes";
+import { pointOfSaleRoutes } from "./point-of-sale-routes";
 
 /**
  * The dealer API of contract section 4 (audience `dealer-api`). Every route that reaches customer data
@@ -11,6 +12,7 @@ import { customerAccessRoutes } from "./customer-access-routes";
 export function dealerApiRoutes(deps: AppDeps): Router {
   const router = Router();
   router.use(customerAccessRoutes(deps));
+  router.use(pointOfSaleRoutes(deps));
   router.use(consentEventRoutes(deps));
   return router;
 }

@@ -80,13 +80,13 @@ export async function verifyDealerClient(dataSource: DataSource, clientId: strin
   return { clientId: row.client_id, dealerId: row.dealer_id };
 }
 
-/** Purposes the dealer holds an unrevoked, unexpired grant for at `now`. */
-export async function liveGrantPurposes(dataSource: DataSource, dealerId: string, now: Date): Promise<string[]> {
-  const rows: { purpose_id: string }[] = await dataSource.query(
-    "SELECT purpose_id FROM dealer_grants WHERE dealer_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) ORDER BY purpose_id",
+/** The purposes a dealer holds a live grant for, and whether each grant allows writing. */
+export async function liveGrantPurposes(dataSource: DataSource, dealerId: string, now: Date): Promise<{ purpose: string; write: boolean }[]> {
+  const rows: { purpose_id: string; allows_write: number | string }[] = await dataSource.query(
+    "SELECT purpose_id, allows_write FROM dealer_grants WHERE dealer_id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) ORDER BY purpose_id",
     [dealerId, now.toISOString()],
   );
-  return rows.map((row) => row.purpose_id);
+  return rows.map((row) => ({ purpose: row.purpose_id, write: Number(row.allows_write) === 1 }));
 }
 
 /**

@@ -46,6 +46,7 @@ export function grantBody(grant: DealerGrant, purpose: Purpose | undefined, now:
     status: grantStatus(grant, now),
     fields: grant.fields,
     effectiveFields: grant.fields ?? purpose?.fields ?? [],
+    write: grant.write,
     expiresAt: grant.expiresAt,
     grantedAt: grant.grantedAt,
     grantedBy: grant.grantedBy,

@@ -29,6 +29,8 @@ export interface DealerGrant {
   dealerId: string;
   purposeId: string;
   fields: string[] | null;
+  /** Whether the dealer may also register at the point of sale (contract 4.1); only ever true for record_accuracy. */
+  write: boolean;
   expiresAt: string | null;
   grantedAt: string;
   grantedBy: string;
@@ -74,6 +76,7 @@ export const DealerGrantEntity = new EntitySchema<DealerGrant>({
     dealerId: column.ref("dealer_id"),
     purposeId: column.str("purpose_id", 64),
     fields: column.json("fields", true),
+    write: column.flag("allows_write"),
     expiresAt: column.at("expires_at", true),
     grantedAt: column.at("granted_at"),
     grantedBy: column.ref("granted_by"),

@@ -50,14 +50,15 @@ export function registerGrantRoutes(routes: SecuredRouter, deps: AppDeps): void 
       const previous = await unrevokedGrants(manager, dealerId, purpose.id);
       await revoke(manager, previous, now.toISOString(), actorId);
       const created: DealerGrant = {
-        id: randomUUID(), dealerId, purposeId: purpose.id, fields: body.fields ?? null, expiresAt: body.expiresAt ?? null,
+        id: randomUUID(), dealerId, purposeId: purpose.id, fields: body.fields ?? null, write: body.write ?? false, expiresAt: body.expiresAt ?? null,
         grantedAt: now.toISOString(), grantedBy: actorId, revokedAt: null, revokedBy: null,
       };
-      await manager.insert(DealerGrantEntity, created);
+      // A copy: on MySQL the insert writes the stored defaults back into the object it is given, untransformed.
+      await manager.insert(DealerGrantEntity, { ...created });
       return { grant: created, replaced: previous.find((old) => isLiveGrant(old, now)) };
     }, ({ grant: created, replaced: old }) => ({
       action: "grant.put", status: old ? 200 : 201, dealerId, purpose: purpose.id, grantId: created.id,
-      fields: created.fields ?? purpose.fields, detail: { replacedGrantId: old?.id ?? null, expiresAt: created.expiresAt },
+      fields: created.fields ?? purpose.fields, detail: { replacedGrantId: old?.id ?? null, expiresAt: created.expiresAt, write: created.write },
     }));
     res.status(replaced ? 200 : 201).json(grantBody(grant, purpose, now));
   });

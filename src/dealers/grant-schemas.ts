@@ -2,6 +2,9 @@ import { z } from "zod";
 import { instant } from "../http/dates";
 import type { Purpose } from "../purposes/purpose.entity";
 
+/** The one purpose under which a dealer may also write (contract 4.1). */
+export const WRITABLE_PURPOSE = "record_accuracy";
+
 /** The grant body for one purpose, checked against that purpose's fields and the current time. */
 export function grantBodySchema(purpose: Purpose, now: Date) {
   const allowed = new Set<string>(purpose.fields);
@@ -18,6 +21,7 @@ export function grantBodySchema(purpose: Purpose, now: Date) {
   return z.strictObject({
     fields: fields.nullable().optional(),
     expiresAt: expiresAt.nullable().optional(),
+    write: z.boolean().optional().refine((write) => write !== true || purpose.id === WRITABLE_PURPOSE, `only a ${WRITABLE_PURPOSE} grant may allow writing`),
   });
 }
 

@@ -34,6 +34,8 @@ export const ROLES = {
   restrictedToo: 5,
   /** Consented to the French dealer for a few seconds only. */
   expired: 6,
+  /** Consents to the Swiss dealer, which registers a sale and an opt-out at its counter, and to the French dealer, which hears of the opt-out. */
+  posCustomer: 7,
 } as const;
 
 const FIXED: PlannedConsent[] = [
@@ -43,9 +45,11 @@ const FIXED: PlannedConsent[] = [
   { customerIndex: ROLES.restricted, dealer: "fr", purposes: ["service_delivery"], term: "two_years", withdraw: "none" },
   { customerIndex: ROLES.restrictedToo, dealer: "ch", purposes: ["record_accuracy"], term: "open", withdraw: "none" },
   { customerIndex: ROLES.expired, dealer: "fr", purposes: ["service_delivery"], term: "seconds", withdraw: "none" },
+  { customerIndex: ROLES.posCustomer, dealer: "ch", purposes: ["record_accuracy"], term: "open", withdraw: "none" },
+  { customerIndex: ROLES.posCustomer, dealer: "fr", purposes: ["service_delivery"], term: "two_years", withdraw: "none" },
 ];
 
-const FIRST_RANDOM_CUSTOMER = 7;
+const FIRST_RANDOM_CUSTOMER = 8;
 
 /** Chance that a customer living in `country` consents to each dealer. */
 function consentChance(dealer: DealerKey, country: string): number {

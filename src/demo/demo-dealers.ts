@@ -6,7 +6,7 @@ export interface DemoDealer {
   name: string;
   country: string;
   transferSafeguard?: "adequacy" | "scc";
-  grants: { purpose: DemoPurpose; fields?: string[] }[];
+  grants: { purpose: DemoPurpose; fields?: string[]; write?: boolean }[];
 }
 
 /**
@@ -22,7 +22,8 @@ export const DEMO_DEALERS: DemoDealer[] = [
       { purpose: "in_store_experience", fields: ["name", "preferredLanguage", "interests"] },
     ],
   },
-  { key: "ch", name: "Bijouterie du Rhône SA", country: "CH", grants: [{ purpose: "record_accuracy" }] },
+  // Registers sales, warranty extensions and opt-outs at its counter (contract 4.1).
+  { key: "ch", name: "Bijouterie du Rhône SA", country: "CH", grants: [{ purpose: "record_accuracy", write: true }] },
   { key: "jp", name: "Ginza Tokeiten K.K.", country: "JP", transferSafeguard: "scc", grants: [{ purpose: "relationship_management" }] },
   { key: "us", name: "Fifth Avenue Timepieces LLC", country: "US", grants: [{ purpose: "service_delivery" }] },
 ];

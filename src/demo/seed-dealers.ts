@@ -31,7 +31,7 @@ async function seedDealer(admin: GatewayClient, dealer: DemoDealer): Promise<See
   }, [201]);
   const credential = await admin.call<{ clientId: string; clientSecret: string }>("POST", `/v1/admin/dealers/${created.id}/credentials`, {}, [201]);
   for (const grant of dealer.grants) {
-    await admin.call("PUT", `/v1/admin/dealers/${created.id}/grants/${grant.purpose}`, grant.fields ? { fields: grant.fields } : {}, [200, 201]);
+    await admin.call("PUT", `/v1/admin/dealers/${created.id}/grants/${grant.purpose}`, { ...(grant.fields ? { fields: grant.fields } : {}), ...(grant.write ? { write: true } : {}) }, [200, 201]);
   }
   return { ...dealer, id: created.id, clientId: credential.clientId, clientSecret: credential.clientSecret };
 }

@@ -44,6 +44,7 @@ export interface DemoDataset {
     jpCustomer: DemoCustomerRef;
     restricted: DemoCustomerRef;
     expired: DemoCustomerRef;
+    posCustomer: DemoCustomerRef;
   };
   counts: { consents: number; withdrawn: number; partlyWithdrawn: number; shortLived: number; restricted: number };
   /** When the last short-lived consent expires (gateway time). */
@@ -121,6 +122,7 @@ function describeDataset(seeded: {
       jpCustomer: ref(ROLES.jpCustomer),
       restricted: ref(ROLES.restricted),
       expired: ref(ROLES.expired),
+      posCustomer: ref(ROLES.posCustomer),
     },
     counts: {
       consents: recorded.length,

@@ -21,6 +21,7 @@ function requestCommand(baseUrl: string, step: RequestStep): string {
   const parts = ["curl -sS", `-w '\\n${STATUS_MARKER}%{http_code}\\n'`];
   if (step.method !== "GET") parts.push(`-X ${step.method}`);
   parts.push(`-H "Authorization: Bearer $${step.token}"`);
+  for (const [name, value] of Object.entries(step.headers ?? {})) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   if (step.body) parts.push("-H 'Content-Type: application/json'", `-d ${shellQuote(JSON.stringify(step.body))}`);
   parts.push(shellQuote(baseUrl + step.path));
   return parts.join(" ");

@@ -21,7 +21,7 @@ export async function runWalkthrough(baseUrl: string, steps: WalkthroughStep[]):
     }
     const client = clients.get(step.token);
     if (!client) throw new Error(`step "${step.title}" uses $${step.token} before it is set`);
-    const response = await client.send(step.method, step.path, step.body);
+    const response = await client.send(step.method, step.path, step.body, step.headers);
     outcomes.push({ step, status: response.status, code: response.body?.code, body: response.body });
   }
   return outcomes;

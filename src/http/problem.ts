@@ -27,6 +27,10 @@ export const problems = {
   purposeNotGranted: () => new AppError(403, "purpose_not_granted", "Purpose not granted", "This dealer holds no live grant for the purpose"),
   transferSafeguardMissing: () =>
     new AppError(403, "transfer_safeguard_missing", "Transfer safeguard missing", "No transfer safeguard is on file for this dealer's country"),
+  writeNotGranted: () => new AppError(403, "write_not_granted", "Write not granted", "This dealer's record_accuracy grant does not allow writing, or the token was issued without purpose:record_accuracy:write"),
+  idempotencyKeyReused: () =>
+    new AppError(422, "idempotency_key_reused", "Idempotency key reused", "This Idempotency-Key was used within the last 24 hours for another request; use a new key for a new write"),
+  recordLimitReached: (detail: string) => new AppError(409, "record_limit_reached", "Record limit reached", detail),
   notFound: (detail = "The resource does not exist or is not available to you") => new AppError(404, "not_found", "Not found", detail),
   conflict: (detail: string) => new AppError(409, "conflict", "Conflict", detail),
   tooLarge: (detail = "The request body is too large") => new AppError(413, "payload_too_large", "Payload too large", detail),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { WEBHOOK_STATUSES } from "../webhooks/webhook.entity";
-import { consentSchema } from "./response-schemas";
+import { consentSchema, marketingHistorySchema } from "./response-schemas";
+import { POINT_OF_SALE_ACTIONS } from "../audit/dealer-changes";
 
 /** The compliance API's answers (src/audit): events, the data-subject report, pending purges, verification. */
 const at = z.string().describe("UTC date-time, ISO 8601");
@@ -61,6 +62,11 @@ export const dataSubjectReportSchema = z.strictObject({
   recipients: z.array(recipientSchema).describe("Every dealer that received the customer's data"),
   disclosures: z.array(disclosureSchema).describe("Every disclosure, oldest first"),
   consents: z.array(consentSchema).describe("The full consent history"),
+  dealerChanges: z.array(z.strictObject({
+    eventId: uuid, at, dealerId: z.string(), action: z.enum(POINT_OF_SALE_ACTIONS),
+    changedFields: z.array(z.string()).describe("The changed fields by name, never their values"),
+  })).describe("What dealers registered at the point of sale, oldest first"),
+  marketingPreferenceHistory: marketingHistorySchema.shape.history.describe("Every marketing preference set, oldest first (policy P8)"),
 });
 
 export const dealerPendingPurgesSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import * as audit from "./audit-response-schemas";
 import * as replies from "./response-schemas";
+import { marketingPreferencesSchema, purchaseSchema, warrantySchema } from "../customers/customer-fields";
 import { POLICY_PURPOSES } from "../purposes/policy-purposes";
 import * as webhooks from "../webhooks/webhook-schemas";
 
@@ -15,10 +16,15 @@ export const NAMED_SCHEMAS: [string, z.ZodType][] = [
   ["Acknowledgement", replies.ackSchema], ["AuditEvent", audit.auditEventSchema], ["AuditEventsPage", audit.auditEventsPageSchema],
   ["DataSubjectReport", audit.dataSubjectReportSchema], ["DealerPendingPurges", audit.dealerPendingPurgesSchema],
   ["AllPendingPurges", audit.allPendingPurgesSchema], ["VerifyResult", audit.verifySchema],
+  ["Purchase", purchaseSchema], ["Warranty", warrantySchema], ["MarketingPreferences", marketingPreferencesSchema],
+  ["MarketingPreferenceHistory", replies.marketingHistorySchema],
   ["Webhook", webhooks.webhookStatusSchema], ["WebhookSecret", webhooks.webhookCreatedSchema], ["WebhookDelivery", webhooks.deliverySchema],
 ];
 
-const PURPOSE_SCOPES = Object.fromEntries(Object.entries(POLICY_PURPOSES).map(([id, meaning]) => [`purpose:${id}`, meaning]));
+const PURPOSE_SCOPES = {
+  ...Object.fromEntries(Object.entries(POLICY_PURPOSES).map(([id, meaning]) => [`purpose:${id}`, meaning])),
+  "purpose:record_accuracy:write": "Registering purchases, warranties and marketing preferences at the point of sale (with a record_accuracy grant that allows writing)",
+};
 
 export const SECURITY_SCHEMES = {
   adminBearer: {
@@ -47,6 +53,7 @@ export const SECURITY_SCHEMES = {
 export const HEADERS = {
   "X-Request-Id": { description: "The request's id, also in problem bodies and the audit log; a caller's own plain id of up to 64 characters is adopted", schema: { type: "string" } },
   Location: { description: "The address of the created resource", schema: { type: "string" } },
+  "Idempotent-Replayed": { description: "true when the answer is the stored response of an earlier request with the same Idempotency-Key and body: nothing was written this time", schema: { type: "string", enum: ["true"] } },
   "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } },
   "WWW-Authenticate": { description: "The authentication scheme expected", schema: { type: "string" } },
   RateLimit: { description: "IETF draft-7 rate-limit state: remaining requests and seconds to the window's reset", schema: { type: "string" } },

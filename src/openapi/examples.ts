@@ -8,6 +8,8 @@ import { lookupBody } from "../dealer-api/customer-access-routes";
 import { createDealerSchema, updateDealerSchema } from "../dealers/dealer-schemas";
 import { accessCheckBody } from "../policy/access-check-routes";
 import { heldCheckpointBody } from "../audit/audit-routes";
+import { marketingPreferencesSchema, purchaseSchema, warrantySchema } from "../customers/customer-fields";
+import { marketingPreferencesBody, purchaseBody, warrantyBody } from "../customers/point-of-sale-input";
 import * as audit from "./audit-response-schemas";
 import { anyGrantBody } from "./operations/admin-operations";
 import * as replies from "./response-schemas";
@@ -80,6 +82,10 @@ const auditEvent = {
   status: 200, requestId: "req-7f3a9c2e", ip: "203.0.113.24",
 };
 
+const optOut = {
+  channel: "email", optedIn: false, recordedAt: at, actorType: "dealer", actorId: "dlr_4b2f9c7e1a", dealerId: IDS.dealerParis, evidenceRef: null,
+};
+
 export const SCHEMA_EXAMPLES: [z.ZodType, unknown][] = [
   [customerInputSchema, dutchCustomer],
   [customerPatchSchema, { phone: "+31687654321", preferredBoutique: "Rotterdam Lijnbaan", marketingPreferences: { email: false, phone: false, post: true, sms: false } }],
@@ -103,7 +109,7 @@ export const SCHEMA_EXAMPLES: [z.ZodType, unknown][] = [
   [replies.credentialSchema, { clientId: "dlr_4b2f9c7e1a", status: "active", createdAt: "2026-01-12T09:01:00.000Z", createdBy: IDS.admin, revokedAt: null, revokedBy: null }],
   [replies.grantSchema, {
     id: IDS.grant, dealerId: IDS.dealerParis, purpose: "service_delivery", status: "active", fields: null,
-    effectiveFields: ["email", "name", "phone", "preferredLanguage", "serviceOrders", "warranties"], expiresAt: null,
+    effectiveFields: ["email", "name", "phone", "preferredLanguage", "serviceOrders", "warranties"], write: false, expiresAt: null,
     grantedAt: "2026-01-12T09:02:00.000Z", grantedBy: IDS.admin, revokedAt: null, revokedBy: null,
   }],
   [replies.customerSchema, { id: IDS.dutch, status: "active", ...dutchCustomer, createdAt: "2026-01-20T11:00:00.000Z", updatedAt: "2026-11-22T16:10:00.000Z", restrictedAt: null, erasedAt: null }],
@@ -126,7 +132,16 @@ export const SCHEMA_EXAMPLES: [z.ZodType, unknown][] = [
     recipients: [{ dealerId: IDS.dealerParis, name: "Horlogerie Lacroix Paris", country: "FR", firstAt: "2026-11-27T10:12:40.118Z", lastAt: at, disclosures: 2, purposes: ["service_delivery"], fields: auditEvent.fields }],
     disclosures: [{ eventId: IDS.event, at, dealerId: IDS.dealerParis, action: "customer.read", purpose: "service_delivery", fields: auditEvent.fields, consentId: IDS.consent, grantId: IDS.grant }],
     consents: [consent],
+    dealerChanges: [{ eventId: IDS.event, at, dealerId: IDS.dealerParis, action: "customer.marketing.update", changedFields: ["marketingPreferences.email"] }],
+    marketingPreferenceHistory: [optOut],
   }],
+  [purchaseBody, { date: "2026-11-27", productRef: "126610LN-0001", serialNumber: "9K27M4QX", amount: 10900, currency: "EUR" }],
+  [purchaseSchema, { id: "e7a4c2d9-1b3f-4c8e-9a62-5d0f7b3e1c48", date: "2026-11-27", productRef: "126610LN-0001", serialNumber: "9K27M4QX", soldBy: "Horlogerie Lacroix Paris", amount: 10900, currency: "EUR" }],
+  [warrantyBody, { serialNumber: "7N41X9K2", productRef: "126610LN-0001", startsOn: "2025-11-22", endsOn: "2033-11-22", extended: true }],
+  [warrantySchema, { serialNumber: "7N41X9K2", productRef: "126610LN-0001", startsOn: "2025-11-22", endsOn: "2033-11-22", extended: true }],
+  [marketingPreferencesBody, { email: false, phone: false, post: true, sms: false }],
+  [marketingPreferencesSchema, { email: false, phone: false, post: true, sms: false }],
+  [replies.marketingHistorySchema, { current: { email: false, phone: false, post: true, sms: false }, history: [optOut] }],
   [anyGrantBody, { fields: ["name", "email", "serviceOrders"], expiresAt: "2027-12-31T23:59:59Z" }],
   [heldCheckpointBody, { checkpoint: "dealer-gateway.example/audit\n48190\nq1Xb0hJ2m6Yw0aVY8m1r0d3l9WcQ2f8p5nH7kT4sZ0E=\n\n— dealer-gateway.example/audit Az3n0yS9vC8kQ2pL4mW7xR1tB6fH5jD0gE8uN3aY2oK9sV=\n" }],
 ];

@@ -89,6 +89,10 @@ function parameters(operation: Operation): JsonSchema[] {
       schema: rest,
     });
   }
+  for (const [name, header] of Object.entries(operation.requestHeaders ?? {})) {
+    const { description, ...schema } = jsonSchemaOf(header.schema, "input");
+    list.push({ name, in: "header", required: header.required ?? false, description: header.description ?? description, schema });
+  }
   return list;
 }
 

@@ -19,7 +19,7 @@ export interface Reply extends Content {
   headers?: HeaderName[];
 }
 
-export type HeaderName = "Location" | "Retry-After" | "WWW-Authenticate" | "RateLimit" | "RateLimit-Policy" | "Cache-Control" | "Content-Disposition";
+export type HeaderName = "Location" | "Idempotent-Replayed" | "Retry-After" | "WWW-Authenticate" | "RateLimit" | "RateLimit-Policy" | "Cache-Control" | "Content-Disposition";
 
 export interface Parameter {
   schema: z.ZodType;
@@ -40,6 +40,8 @@ export interface Operation {
   query?: z.ZodType;
   /** Query parameters the route reads without a schema of its own (the dealer API's `purpose`). */
   extraQuery?: Record<string, Parameter & { required?: boolean }>;
+  /** Request headers the route reads (the writes' Idempotency-Key). */
+  requestHeaders?: Record<string, Parameter & { required?: boolean }>;
   body?: Content & { required?: boolean; description?: string };
   /** Successful answers, and RFC 6749 errors of the token endpoint. */
   responses: Record<number, Reply>;

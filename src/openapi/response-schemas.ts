@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ROLES } from "../admin-users/admin-user.entity";
 import { CONSENT_CHANNELS } from "../consents/consent.entity";
 import { DEALER_EVENT_TYPES } from "../consents/dealer-event.entity";
-import { customerDataSchema } from "../customers/customer-fields";
+import { customerDataSchema, marketingPreferencesSchema } from "../customers/customer-fields";
+import { MARKETING_CHANNELS } from "../customers/marketing-preference.entity";
 import { DEALER_STATUSES, TRANSFER_SAFEGUARDS } from "../dealers/dealer-schemas";
 
 /**
@@ -66,6 +67,7 @@ export const grantSchema = z.strictObject({
   id: uuid, dealerId: uuid, purpose: z.string(), status: z.enum(["active", "expired", "revoked"]),
   fields: z.array(z.string()).nullable().describe("null: the purpose's default fields"),
   effectiveFields: z.array(z.string()).describe("The fields the dealer may receive under this grant"),
+  write: z.boolean().describe("Whether the dealer may also register purchases, warranties and marketing preferences (record_accuracy only)"),
   expiresAt: nullableAt, grantedAt: at, grantedBy: z.string(), revokedAt: nullableAt, revokedBy: z.string().nullable(),
 });
 
@@ -130,3 +132,11 @@ export const page = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.
 export const list = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });
 
 export const ackSchema = z.strictObject({ upTo: z.string(), ackedAt: at });
+
+export const marketingHistorySchema = z.strictObject({
+  current: marketingPreferencesSchema.nullable(),
+  history: z.array(z.strictObject({
+    channel: z.enum(MARKETING_CHANNELS), optedIn: z.boolean(), recordedAt: at, actorType: z.enum(["dealer", "admin"]),
+    actorId: z.string().describe("The dealer's client id, or the admin user's id"), dealerId: uuid.nullable(), evidenceRef: z.string().nullable(),
+  })),
+});

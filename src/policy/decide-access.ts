@@ -1,4 +1,6 @@
 import { needsTransferSafeguard } from "../dealers/countries";
+import { WRITABLE_PURPOSE } from "../dealers/grant-schemas";
+import { purposeScope, writeScope } from "../auth/tokens";
 
 export interface PurposeState {
   id: string;
@@ -19,6 +21,8 @@ export interface GrantState {
   id: string;
   /** The fields the grant narrows the purpose to; null releases the purpose's defaults. */
   fields: readonly string[] | null;
+  /** Whether the grant also allows writing (contract 4.1); absent means no. */
+  write?: boolean;
   expiresAt: string | null;
   revokedAt: string | null;
   grantedAt: string;
@@ -47,6 +51,8 @@ export interface DealerAccessInput {
   tokenScopes?: readonly string[];
   /** Every grant row of the dealer for the purpose, live or not. */
   grants: readonly GrantState[];
+  /** A point-of-sale write (contract 4.1) rather than a read; absent means a read. */
+  intent?: "read" | "write";
 }
 
 export interface AccessInput extends DealerAccessInput {
@@ -57,7 +63,7 @@ export interface AccessInput extends DealerAccessInput {
 
 export type DenyReason =
   | "dealer_unknown" | "dealer_suspended" | "credential_unknown" | "credential_revoked"
-  | "invalid_purpose" | "purpose_not_granted" | "transfer_safeguard_missing"
+  | "invalid_purpose" | "purpose_not_granted" | "transfer_safeguard_missing" | "write_not_granted"
   | "customer_unknown" | "customer_erased" | "customer_restricted"
   | "consent_missing" | "consent_withdrawn" | "consent_expired";
 
@@ -96,7 +102,8 @@ export function allowedFields(purpose: PurposeState, grant: Pick<GrantState, "fi
 
 /**
  * Everything about a request that does not depend on the customer, in the order a request meets it:
- * authentication (401), the purpose (400), the grant (403), the transfer safeguard (403).
+ * authentication (401), the purpose (400), the grant (403), the transfer safeguard (403), and for a
+ * write the grant's and the token's write permission (403). A write names record_accuracy or is a 400.
  */
 export function decideDealerAccess(input: DealerAccessInput): DealerDecision {
   const { now, purpose, dealer, credential } = input;
@@ -104,13 +111,15 @@ export function decideDealerAccess(input: DealerAccessInput): DealerDecision {
   if (dealer.status !== "active") return deny("dealer_suspended", 401);
   if (credential === null) return deny("credential_unknown", 401);
   if (credential && credential.revokedAt !== null) return deny("credential_revoked", 401);
-  if (!purpose) return deny("invalid_purpose", 400);
-  if (input.tokenScopes && !input.tokenScopes.includes(`purpose:${purpose.id}`)) return deny("purpose_not_granted", 403);
+  const writing = input.intent === "write";
+  if (!purpose || (writing && purpose.id !== WRITABLE_PURPOSE)) return deny("invalid_purpose", 400);
+  if (input.tokenScopes && !input.tokenScopes.includes(purposeScope(purpose.id))) return deny("purpose_not_granted", 403);
   const grant = liveGrant(input.grants, now);
   if (!grant) return deny("purpose_not_granted", 403);
   if (needsTransferSafeguard(dealer.country) && !TRANSFER_SAFEGUARDS.includes(dealer.transferSafeguard ?? "")) {
     return deny("transfer_safeguard_missing", 403);
   }
+  if (writing && (grant.write !== true || (input.tokenScopes && !input.tokenScopes.includes(writeScope(purpose.id))))) return deny("write_not_granted", 403);
   return { allow: true, fields: allowedFields(purpose, grant), grantId: grant.id };
 }
 

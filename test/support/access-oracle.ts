@@ -22,7 +22,9 @@ export interface OracleInput {
   dealer: { status: string; country: string; transferSafeguard: string | null } | null;
   credential?: { revokedAt: string | null } | null;
   tokenScopes?: readonly string[];
-  grants: readonly { id: string; fields: readonly string[] | null; expiresAt: string | null; revokedAt: string | null; grantedAt: string }[];
+  grants: readonly { id: string; fields: readonly string[] | null; write?: boolean; expiresAt: string | null; revokedAt: string | null; grantedAt: string }[];
+  /** Contract 4.1: a point-of-sale write instead of a read. */
+  intent?: "read" | "write";
   customer: { status: string } | null;
   consents: readonly { consentId: string; expiresAt: string | null; withdrawnAt: string | null }[];
 }
@@ -34,7 +36,15 @@ export interface OracleDenial {
 
 const notExpired = (expiresAt: string | null, now: string) => expiresAt === null || Date.parse(expiresAt) > Date.parse(now);
 
-/** Every condition of contract 1.1 that fails, in the order a request meets them. */
+/** Contract 4.1: the one purpose under which a dealer may write. */
+const WRITABLE = "record_accuracy";
+
+const liveGrants = (input: OracleInput) => input.grants.filter((grant) => grant.revokedAt === null && notExpired(grant.expiresAt, input.now));
+/** The grant that applies: the live one granted last. */
+const latestLive = (input: OracleInput) => liveGrants(input).reduce<OracleInput["grants"][number] | undefined>(
+  (a, b) => (a === undefined || b.grantedAt > a.grantedAt || (b.grantedAt === a.grantedAt && b.id > a.id) ? b : a), undefined);
+
+/** Every condition of contract 1.1 (and 4.1 for a write) that fails, in the order a request meets them. */
 export function expectedDenials(input: OracleInput): OracleDenial[] {
   const failing: OracleDenial[] = [];
   const fail = (reason: string, status: number) => failing.push({ reason, status });
@@ -42,13 +52,19 @@ export function expectedDenials(input: OracleInput): OracleDenial[] {
   else if (input.dealer.status !== "active") fail("dealer_suspended", 401);
   if (input.credential === null) fail("credential_unknown", 401);
   else if (input.credential !== undefined && input.credential.revokedAt !== null) fail("credential_revoked", 401);
-  if (input.purpose === null) fail("invalid_purpose", 400);
+  const writing = input.intent === "write";
+  if (input.purpose === null || (writing && input.purpose.id !== WRITABLE)) fail("invalid_purpose", 400);
   else {
     if (input.tokenScopes !== undefined && !input.tokenScopes.includes(`purpose:${input.purpose.id}`)) fail("purpose_not_granted", 403);
-    if (!input.grants.some((grant) => grant.revokedAt === null && notExpired(grant.expiresAt, input.now))) fail("purpose_not_granted", 403);
+    if (liveGrants(input).length === 0) fail("purpose_not_granted", 403);
   }
   if (input.dealer !== null && !NO_SAFEGUARD_NEEDED.has(input.dealer.country) && input.dealer.transferSafeguard !== "adequacy" && input.dealer.transferSafeguard !== "scc") {
     fail("transfer_safeguard_missing", 403);
+  }
+  if (writing && input.purpose !== null) {
+    const grant = latestLive(input);
+    const tokenMayWrite = input.tokenScopes === undefined || input.tokenScopes.includes(`purpose:${input.purpose.id}:write`);
+    if (grant && (grant.write !== true || !tokenMayWrite)) fail("write_not_granted", 403);
   }
   if (input.customer === null) fail("customer_unknown", 404);
   else if (input.customer.status === "erased") fail("customer_erased", 404);
@@ -77,8 +93,7 @@ export function accessOracle(input: OracleInput): OracleDecision {
     const reason = first.reason === "consent_withdrawn" && failing.some((denial) => denial.reason === "consent_expired") ? "consent_expired" : first.reason;
     return { allow: false, reason, status: first.status };
   }
-  const live = input.grants.filter((grant) => grant.revokedAt === null && notExpired(grant.expiresAt, input.now));
-  const latest = live.reduce((a, b) => (b.grantedAt > a.grantedAt || (b.grantedAt === a.grantedAt && b.id > a.id) ? b : a));
+  const latest = latestLive(input)!;
   const purposeFields = input.purpose!.fields;
   return { allow: true, fields: latest.fields === null ? [...purposeFields] : purposeFields.filter((field) => latest.fields!.includes(field)) };
 }

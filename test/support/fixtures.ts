@@ -17,7 +17,7 @@ async function expectStatus<T>(request: Promise<{ status: number; body: unknown;
 
 export interface DealerBody { id: string; name: string; country: string; status: string; transferSafeguard?: string | null }
 export interface CredentialBody { clientId: string; clientSecret: string }
-export interface GrantBody { id: string; purpose: string; fields: string[] | null; expiresAt: string | null }
+export interface GrantBody { id: string; purpose: string; fields: string[] | null; expiresAt: string | null; write: boolean }
 export interface CustomerBody { id: string; externalRef: string; status: string; email?: string; phone?: string; name: { given: string; family: string } }
 export interface ConsentBody { id: string; status: string; purposes: string[]; dealerId: string; customerId: string; expiresAt: string | null }
 export interface TokenBody { access_token: string; token_type: string; expires_in: number; scope: string }
@@ -30,7 +30,7 @@ export async function createCredential(gw: TestGateway, dealerId: string): Promi
   return expectStatus(gw.http.post(`/v1/admin/dealers/${dealerId}/credentials`).set(await bearer(gw)).send({}), 201, "create credential");
 }
 
-export async function putGrant(gw: TestGateway, dealerId: string, purpose: Purpose, body: { fields?: string[]; expiresAt?: string } = {}): Promise<GrantBody> {
+export async function putGrant(gw: TestGateway, dealerId: string, purpose: Purpose, body: { fields?: string[]; expiresAt?: string; write?: boolean } = {}): Promise<GrantBody> {
   const response = await gw.http.put(`/v1/admin/dealers/${dealerId}/grants/${purpose}`).set(await bearer(gw)).send(body);
   if (response.status !== 200 && response.status !== 201) throw new Error(`put grant: expected 200 or 201, got ${response.status}: ${response.text}`);
   return response.body as GrantBody;
@@ -91,10 +91,12 @@ export interface DealerWithAccess {
 }
 
 /** A dealer that may read one consenting customer for `purpose`: the allowed path, end to end. */
-export async function dealerWithAccess(gw: TestGateway, purpose: Purpose = "service_delivery", options: { country?: string; transferSafeguard?: string } = {}): Promise<DealerWithAccess> {
+export async function dealerWithAccess(
+  gw: TestGateway, purpose: Purpose = "service_delivery", options: { country?: string; transferSafeguard?: string; write?: boolean } = {},
+): Promise<DealerWithAccess> {
   const dealer = await createDealer(gw, { country: options.country ?? "FR", ...(options.transferSafeguard ? { transferSafeguard: options.transferSafeguard } : {}) });
   const credential = await createCredential(gw, dealer.id);
-  const grant = await putGrant(gw, dealer.id, purpose);
+  const grant = await putGrant(gw, dealer.id, purpose, options.write ? { write: true } : {});
   const customer = await createCustomer(gw);
   const consent = await recordConsent(gw, customer.id, { dealerId: dealer.id, purposes: [purpose] });
   const token = await dealerToken(gw, credential);

@@ -1,5 +1,5 @@
 import { del, get, patch, post, put, query } from "./http";
-import type { AccessAnswer, Consent, Credential, Customer, Dealer, Grant, IssuedCredential, Page, Purpose } from "./types";
+import type { AccessAnswer, Consent, Credential, Customer, Dealer, Grant, IssuedCredential, MarketingHistory, Page, Purpose } from "./types";
 
 const dealerPath = (id: string) => `/v1/admin/dealers/${encodeURIComponent(id)}`;
 const customerPath = (id: string) => `/v1/admin/customers/${encodeURIComponent(id)}`;
@@ -18,7 +18,7 @@ export const issueCredential = (dealerId: string) => post<IssuedCredential>(`${d
 export const revokeCredential = (dealerId: string, clientId: string) => del(`${dealerPath(dealerId)}/credentials/${encodeURIComponent(clientId)}`);
 
 export const listGrants = (dealerId: string) => get<Page<Grant>>(`${dealerPath(dealerId)}/grants`);
-export const putGrant = (dealerId: string, purpose: string, body: { fields?: string[]; expiresAt?: string }) =>
+export const putGrant = (dealerId: string, purpose: string, body: { fields?: string[]; expiresAt?: string; write?: boolean }) =>
   put<Grant>(`${dealerPath(dealerId)}/grants/${encodeURIComponent(purpose)}`, body);
 export const revokeGrant = (dealerId: string, purpose: string) => del(`${dealerPath(dealerId)}/grants/${encodeURIComponent(purpose)}`);
 
@@ -27,6 +27,8 @@ export const getCustomer = (id: string) => get<Customer>(customerPath(id));
 export const createCustomer = (body: Record<string, unknown>) => post<Customer>("/v1/admin/customers", body);
 export const updateCustomer = (id: string, body: Record<string, unknown>) => patch<Customer>(customerPath(id), body);
 export const changeCustomerState = (id: string, verb: "restrict" | "unrestrict" | "erase", body: { reason?: string } = {}) => post<Customer>(`${customerPath(id)}/${verb}`, body);
+
+export const getMarketingPreferences = (customerId: string) => get<MarketingHistory>(`${customerPath(customerId)}/marketing-preferences`);
 
 export const listConsents = (customerId: string) => get<Page<Consent>>(`${customerPath(customerId)}/consents`);
 export const recordConsent = (customerId: string, body: Record<string, unknown>) => post<Consent>(`${customerPath(customerId)}/consents`, body);

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type {
-  accessCheckSchema, consentSchema, createdCredentialSchema, credentialSchema, dealerSchema, grantSchema, purposeSchema,
+  accessCheckSchema, consentSchema, createdCredentialSchema, credentialSchema, dealerSchema, grantSchema, marketingHistorySchema, purposeSchema,
 } from "../../../src/openapi/response-schemas";
 import type {
   allPendingPurgesSchema, auditEventSchema, checkpointSchema, dataSubjectReportSchema, dealerPendingPurgesSchema, verifySchema,
@@ -21,6 +21,7 @@ export type Credential = z.infer<typeof credentialSchema>;
 export type IssuedCredential = z.infer<typeof createdCredentialSchema>;
 export type Grant = z.infer<typeof grantSchema>;
 export type Consent = z.infer<typeof consentSchema>;
+export type MarketingHistory = z.infer<typeof marketingHistorySchema>;
 export type ConsentStatus = Consent["status"];
 export type AccessAnswer = z.infer<typeof accessCheckSchema>;
 export type AuditEvent = z.infer<typeof auditEventSchema>;

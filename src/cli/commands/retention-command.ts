@@ -29,6 +29,7 @@ export function retentionCommand(program: Command, io: CliIo): void {
           `  ${result.expiredConsents.length} expired consent purposes ${verb} announced to their dealers`,
           `  ${result.erased.length} customers ${verb} erased${result.erased.length ? `: ${result.erased.map((entry) => entry.customerId).join(", ")}` : ""}`,
           `  ${result.keptRestricted.length} restricted customers past retention were kept for an admin to decide${result.keptRestricted.length ? `: ${result.keptRestricted.join(", ")}` : ""}`,
+          `  ${result.purgedIdempotentResults} stored results of dealer writes older than 24 hours ${verb} purged`,
         ];
         report(ctx, result, lines.join("\n"));
       });

@@ -89,3 +89,15 @@ export async function makeAppendOnly(queryRunner: QueryRunner, table: string): P
 export async function dropAppendOnly(queryRunner: QueryRunner, table: string): Promise<void> {
   for (const op of APPEND_ONLY_OPERATIONS) await queryRunner.query(`DROP TRIGGER IF EXISTS ${table}_no_${op.toLowerCase()}`);
 }
+
+/**
+ * MySQL only: gives a text column a larger type (MEDIUMTEXT, say) unless it already has it, keeping
+ * its character set, collation and nullability. SQLite's TEXT has no size limit, so there it does nothing.
+ */
+export async function setMysqlTextTypeIfDifferent(queryRunner: QueryRunner, table: string, column: string, type: "text" | "mediumtext", nullable: boolean): Promise<void> {
+  if (!isMysql(queryRunner)) return;
+  const rows: { DATA_TYPE: string }[] = await queryRunner.query(
+    "SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?", [table, column]);
+  if (rows[0]?.DATA_TYPE?.toLowerCase() === type) return;
+  await queryRunner.query(`ALTER TABLE ${table} MODIFY ${column} ${type.toUpperCase()} CHARACTER SET ${CHARSET} COLLATE ${COLLATION} ${nullable ? "NULL" : "NOT NULL"}`);
+}

@@ -102,7 +102,7 @@ export const ADMIN_OPERATIONS: Operation[] = [
   }),
   adminOperation({
     method: "put", path: "/v1/admin/dealers/:id/grants/:purpose", tag: "grants", roles: CRM_ADMIN, summary: "Grant a purpose to a dealer",
-    description: "fields, when given, must be a subset of the purpose's fields; expiresAt must lie ahead. Replaces a live grant for the purpose (200), else creates one (201). Audited (grant.put).",
+    description: "fields, when given, must be a subset of the purpose's fields; expiresAt must lie ahead; write (default false) lets the dealer register purchases, warranties and marketing preferences and is refused (400) on any purpose but record_accuracy. Replaces a live grant for the purpose (200), else creates one (201). Audited (grant.put).",
     body: { schema: anyGrantBody, required: false },
     responses: {
       200: { description: "The grant, replacing a live one", schema: grantSchema },

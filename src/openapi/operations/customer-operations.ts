@@ -6,7 +6,7 @@ import { noBody, restrictBody } from "../../customers/customer-routes";
 import { accessCheckBody } from "../../policy/access-check-routes";
 import { adminOperation, errors, type Operation } from "../operation";
 import {
-  accessCheckSchema, consentSchema, customerOrTombstoneSchema, customerSchema, erasedCustomerSchema, importResultSchema, list,
+  accessCheckSchema, consentSchema, marketingHistorySchema, customerOrTombstoneSchema, customerSchema, erasedCustomerSchema, importResultSchema, list,
 } from "../response-schemas";
 
 const CRM_ADMIN: Role[] = ["crm_admin"];
@@ -64,6 +64,11 @@ export const CUSTOMER_OPERATIONS: Operation[] = [
     method: "get", path: "/v1/admin/customers/:id/consents", tag: "consents", roles: CRM_ADMIN, summary: "A customer's consents, full history",
     description: "Withdrawn and expired consents included, newest first. Audited (consent.view).",
     responses: { 200: { description: "The consents", schema: list(consentSchema) } }, errors: errors(404),
+  }),
+  adminOperation({
+    method: "get", path: "/v1/admin/customers/:id/marketing-preferences", tag: "customers", roles: CRM_ADMIN, summary: "A customer's marketing preferences and their history",
+    description: "Policy P8: the current preferences (null when none were recorded) and every change, channel by channel, oldest first: on or off, when, who recorded it (a dealer at the point of sale, or an admin) and the evidence for turning a channel on. Audited (customer.marketing.view).",
+    responses: { 200: { description: "Current preferences and history", schema: marketingHistorySchema } }, errors: errors(404),
   }),
   adminOperation({
     method: "get", path: "/v1/admin/consents/:id", tag: "consents", roles: CRM_ADMIN, summary: "Read a consent",

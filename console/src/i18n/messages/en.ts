@@ -352,6 +352,7 @@ export const en = {
   "grants.none": "No purpose granted.",
   "grants.fields": "Fields released",
   "grants.allFields": "All of the purpose's fields",
+  "grants.mayWrite": "may write at the point of sale",
   "grants.revoke": "Revoke",
   "grants.revokeLabel": "Revoke grant {purpose}",
   "grants.revokeTitle": "Revoke {purpose}?",

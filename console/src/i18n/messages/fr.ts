@@ -354,6 +354,7 @@ export const fr: Record<MessageKey, string> = {
   "grants.none": "Aucune finalité accordée.",
   "grants.fields": "Champs communiqués",
   "grants.allFields": "Tous les champs de la finalité",
+  "grants.mayWrite": "peut enregistrer au point de vente",
   "grants.revoke": "Révoquer",
   "grants.revokeLabel": "Révoquer l'autorisation {purpose}",
   "grants.revokeTitle": "Révoquer {purpose} ?",

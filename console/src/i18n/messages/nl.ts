@@ -354,6 +354,7 @@ export const nl: Record<MessageKey, string> = {
   "grants.none": "Geen doel verleend.",
   "grants.fields": "Vrijgegeven velden",
   "grants.allFields": "Alle velden van het doel",
+  "grants.mayWrite": "mag registreren aan de kassa",
   "grants.revoke": "Intrekken",
   "grants.revokeLabel": "Machtiging {purpose} intrekken",
   "grants.revokeTitle": "{purpose} intrekken?",

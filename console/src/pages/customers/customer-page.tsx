@@ -14,6 +14,7 @@ import { ConsentsPanel } from "./consents-panel";
 import { CustomerEditForm, customerEditKey } from "./customer-edit-form";
 import { CustomerLifecycleActions } from "./customer-lifecycle-actions";
 import { CustomerRecord } from "./customer-record";
+import { MarketingPreferencesPanel } from "./marketing-preferences-panel";
 
 export function CustomerPage({ params }: PageProps) {
   const customer = useResource(() => getCustomer(params.id!), [params.id]);
@@ -45,6 +46,9 @@ export function CustomerPage({ params }: PageProps) {
                 onSaved={() => { setEditing(false); setSaved(t("customer.saved")); customer.reload(); }} />
             : <CustomerRecord customer={current} />}
         </Panel>
+      )}
+      {!erased && (
+        <MarketingPreferencesPanel customerId={current.id} dealerName={(id) => dealers.data?.items.find((dealer) => dealer.id === id)?.name} />
       )}
       <ConsentsPanel customerId={current.id} erased={erased} dealers={dealers.data?.items ?? []} />
     </Page>

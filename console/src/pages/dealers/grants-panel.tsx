@@ -34,7 +34,7 @@ export function GrantsPanel({ dealerId }: { dealerId: string }) {
               {grants.data.items.map((grant) => (
                 <tr key={grant.id}>
                   <td>{label(grant.purpose)}</td>
-                  <td>{grant.fields ? fieldList(grant.effectiveFields) : <>{t("grants.allFields")} <span class="muted">({fieldList(grant.effectiveFields)})</span></>}</td>
+                  <td>{grant.fields ? fieldList(grant.effectiveFields) : <>{t("grants.allFields")} <span class="muted">({fieldList(grant.effectiveFields)})</span></>}{grant.write && <> · <strong>{t("grants.mayWrite")}</strong></>}</td>
                   <td>{grant.expiresAt ? formatDateTime(grant.expiresAt) : t("ui.never")}</td>
                   <td><StatusBadge status={grant.status} /></td>
                   <td class="row-actions"><Button variant="quiet" label={t("grants.revokeLabel", { purpose: label(grant.purpose) })} onClick={() => setRevoking(grant)}>{t("grants.revoke")}</Button></td>

@@ -1,0 +1,14 @@
+import { CheckboxGroup } from "../../ui/fields";
+
+/** The one purpose under which a dealer may also write (contract 4.1). */
+export const WRITABLE_PURPOSE = "record_accuracy";
+
+/** "May register at the point of sale": offered on record_accuracy grants only. */
+export function WritePermissionField({ purposeId, write, onChange }: { purposeId: string; write: boolean; onChange: (write: boolean) => void }) {
+  if (purposeId !== WRITABLE_PURPOSE) return null;
+  return (
+    <CheckboxGroup label="Point of sale" options={[{ value: "write", label: "May register purchases, warranty extensions and marketing opt-outs" }]}
+      selected={write ? ["write"] : []} onChange={(selected) => onChange(selected.includes("write"))}
+      hint="The dealer's tokens then carry purpose:record_accuracy:write. Every write is audited." />
+  );
+}
