@@ -13,6 +13,7 @@ import { marketingPreferencesBody, purchaseBody, warrantyBody } from "../custome
 import * as audit from "./audit-response-schemas";
 import { anyGrantBody } from "./operations/admin-operations";
 import * as replies from "./response-schemas";
+import { deliverySchema, putWebhookBody, webhookCreatedSchema, webhookStatusSchema } from "../webhooks/webhook-schemas";
 
 /**
  * Realistic examples for the OpenAPI document, so that "Try it out" starts from values a CRM would hold:
@@ -143,6 +144,16 @@ export const SCHEMA_EXAMPLES: [z.ZodType, unknown][] = [
   [marketingPreferencesSchema, { email: false, phone: false, post: true, sms: false }],
   [replies.marketingHistorySchema, { current: { email: false, phone: false, post: true, sms: false }, history: [optOut] }],
   [anyGrantBody, { fields: ["name", "email", "serviceOrders"], expiresAt: "2027-12-31T23:59:59Z" }],
+  [putWebhookBody, { url: "https://pos.lacroix-paris.example/hooks/dealer-gateway" }],
+  [webhookCreatedSchema, { url: "https://pos.lacroix-paris.example/hooks/dealer-gateway", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }],
+  [webhookStatusSchema, {
+    url: "https://pos.lacroix-paris.example/hooks/dealer-gateway", status: "failing", lastDeliveryAt: "2026-11-27T10:12:40.118Z",
+    lastFailure: { at, error: "HTTP 503" }, pending: 3,
+  }],
+  [deliverySchema, {
+    id: "2214", eventId: "1842", type: "consent.withdrawn", status: "pending", attempts: 2, queuedAt: "2026-11-27T10:12:40.118Z",
+    nextAttemptAt: "2026-11-27T10:13:20.000Z", lastAttemptAt: at, lastStatus: 503, lastResponse: "Service Unavailable",
+  }],
   [heldCheckpointBody, { checkpoint: "dealer-gateway.example/audit\n48190\nq1Xb0hJ2m6Yw0aVY8m1r0d3l9WcQ2f8p5nH7kT4sZ0E=\n\n— dealer-gateway.example/audit Az3n0yS9vC8kQ2pL4mW7xR1tB6fH5jD0gE8uN3aY2oK9sV=\n" }],
 ];
 
