@@ -2,6 +2,7 @@ import type { IntegrationLag, IntegrationMeasurement } from "./audit-tree";
 import type { ExportMeasurement, QueryTimings, VerifyMeasurement } from "./compliance";
 import type { LoadResult } from "./load";
 import type { ReadPathComparison } from "./read-path-comparison";
+import type { StartupMeasurement } from "./startup";
 import type { WebhookLatency } from "./webhook-latency";
 
 export type PhaseResult = LoadResult & { serverCpuMsPerRequest: number; databaseCpuMsPerRequest?: number };
@@ -11,6 +12,8 @@ export interface BenchResults {
   machine: { cpus: number; memoryGiB: number; node: string; database: string; loadAverageAtStart: number; loadAverageAtEnd: number };
   params: { seconds: number; connections: number; serverProcesses: number; customers: number; auditEventsAtStart: number };
   gateway: PhaseResult;
+  /** One gateway process started as `npm start` runs it (compiled) and from its sources through tsx. */
+  startup: Record<"compiled" | "source", StartupMeasurement>;
   baseline: PhaseResult;
   /** The same read plus one batched, durable audit row per request, answered after commit. */
   floor: PhaseResult;
@@ -130,6 +133,7 @@ export function printReport(r: BenchResults): void {
     phaseRow("gateway lookup by email", r.lookup),
     phaseRow("gateway GET, integration held", integration.readPathWhileHeld),
     `gateway / audited floor: ${r.floorRatio} (req/s), ${r.floorP99Ratio} (p99); gateway / baseline: ${r.ratio} (req/s), ${r.p99Ratio} (p99)`,
+    `start-up to ready: compiled ${r.startup.compiled.readyMs} ms, ${r.startup.compiled.rssMb} MB RSS; from sources through tsx ${r.startup.source.readyMs} ms, ${r.startup.source.rssMb} MB RSS`,
     `audit: ${r.audit.allowEventsWritten} allow events for ${r.gateway.responses2xx} 2xx, ${r.auditMissing} missing, ${r.audit.duplicates} duplicated`,
     `compliance by customer p95 ${r.compliance.byCustomer.p95Ms} ms, by dealer p95 ${r.compliance.byDealer.p95Ms} ms (${r.compliance.byCustomer.queries} queries each)`,
     ...Object.entries(r.compliance.export).map(([name, e]) =>

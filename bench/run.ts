@@ -11,6 +11,7 @@ import { compareReadPath } from "./read-path-comparison";
 import { judgeTargets, printReport, type BenchResults, type PhaseResult } from "./report";
 import { prepareDataset, type BenchDataset } from "./seed";
 import { startServer, type ServerProcess } from "./servers";
+import { buildGateway, COMPILED_GATEWAY, measureStartup } from "./startup";
 import { measureWebhookLatency } from "./webhook-latency";
 
 /**
@@ -134,8 +135,10 @@ async function main(): Promise<void> {
   const dataset = await prepareDataset(config, log);
   log(`dataset: ${dataset.readableCustomerIds.length} readable customers, ${dataset.auditEvents} audit events${dataset.seededNow ? ` (seeded in ${dataset.seedSeconds} s)` : " (reused)"}`);
   const db = await mysql.createConnection(config.databaseUrl);
+  buildGateway();
+  const startup = await measureStartup(config, BENCH_DATA_DIR);
   const gateway = await startServer({
-    name: "gateway", script: "src/main.ts", readyPath: "/readyz", env: gatewayEnv(config, BENCH_DATA_DIR),
+    name: "gateway", script: COMPILED_GATEWAY, readyPath: "/readyz", env: gatewayEnv(config, BENCH_DATA_DIR),
     nodeArgs: process.env.BENCH_GATEWAY_NODE_ARGS?.split(" ").filter(Boolean),
   });
   try {
@@ -157,6 +160,7 @@ async function main(): Promise<void> {
       },
       params: { seconds: config.seconds, connections: config.connections, serverProcesses: config.workers, customers: config.customers, auditEventsAtStart: dataset.auditEvents },
       gateway: read.result,
+      startup,
       baseline,
       floor,
       ratio: ratioOf(read.result.rps, baseline.rps),

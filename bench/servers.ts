@@ -33,11 +33,15 @@ async function waitUntilReady(url: string, child: ChildProcess, timeoutMs: numbe
   throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
 }
 
-/** Starts a TypeScript entry point with node (no wrapper process, so the pid is the server's own) and waits for it to answer. */
+/**
+ * Starts an entry point with node (no wrapper process, so the pid is the server's own): compiled
+ * JavaScript as it is, TypeScript through tsx. Waits for it to answer.
+ */
 export async function startServer(options: { script: string; env: Record<string, string>; readyPath: string; nodeArgs?: string[]; name: string; cwd?: string }): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", options.script], {
+  const loader = options.script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, options.script], {
     env: { ...process.env, ...options.env, PORT: String(port), HOST: "127.0.0.1" },
     ...(options.cwd ? { cwd: options.cwd } : {}),
     stdio: ["ignore", "ignore", "pipe"],
