@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { t } from "../i18n/translate";
 
 type CopySource = HTMLInputElement | HTMLTextAreaElement;
 
@@ -19,8 +20,8 @@ export function CopyButton({ text, what, input }: { text: string; what: string; 
   const onClick = async () => setState((await copyText(text, input())) ? "copied" : "failed");
   return (
     <span class="copy">
-      <button type="button" class="button button-secondary button-small" onClick={onClick} aria-label={`Copy ${what}`}>Copy</button>
-      <span class="copy-state" role="status">{state === "copied" ? "Copied" : state === "failed" ? "Select the text and copy it by hand" : ""}</span>
+      <button type="button" class="button button-secondary button-small" onClick={onClick} aria-label={t("copy.label", { what })}>{t("copy.button")}</button>
+      <span class="copy-state" role="status">{state === "copied" ? t("copy.done") : state === "failed" ? t("copy.failed") : ""}</span>
     </span>
   );
 }

@@ -1,4 +1,5 @@
 import type { Problem } from "../../api/problem";
+import { t } from "../../i18n/translate";
 
 /**
  * A C2SP checkpoint note: origin, decimal tree size and base64 root hash lines, a blank line, then one or
@@ -23,19 +24,15 @@ function normalised(text: string): string {
 export function readPastedCheckpoint(text: string, logOrigin: string | undefined): PastedCheckpoint | Problem {
   const note = normalised(text);
   if (!note) {
-    return { title: "Paste a checkpoint first", detail: "Paste the whole checkpoint note you downloaded from this page earlier." };
+    return { title: t("held.emptyTitle"), detail: t("held.emptyDetail") };
   }
   const match = CHECKPOINT_NOTE.exec(note);
   if (!match) {
-    return {
-      title: "This is not a checkpoint note",
-      detail: "A checkpoint has an origin line, a tree size, a root hash, a blank line and a signature line starting with \u201c\u2014\u201d. "
-        + "Paste the whole note, exactly as it was downloaded.",
-    };
+    return { title: t("held.notNoteTitle"), detail: t("held.notNoteDetail") };
   }
   const [, origin, size] = match as unknown as [string, string, string];
   if (logOrigin && origin !== logOrigin) {
-    return { title: "This checkpoint is from another log", detail: `It names the log \u201c${origin}\u201d; this gateway's log is \u201c${logOrigin}\u201d.` };
+    return { title: t("held.otherLogTitle"), detail: t("held.otherLogDetail", { origin, logOrigin }) };
   }
   return { note, origin, treeSize: Number(size) };
 }

@@ -16,11 +16,11 @@ const noteFilename = (checkpoint: Checkpoint) => `${checkpoint.origin.replace(/[
 
 function Age({ createdAt }: { createdAt: string | null }) {
   const now = useNow();
-  if (!createdAt) return <p>Nothing has been written to the log yet, so no checkpoint has been signed.</p>;
+  if (!createdAt) return <p>{t("checkpoint.none")}</p>;
   const exact = formatExactTime(createdAt);
   return (
     <p class="checkpoint-age">
-      Signed <strong>{timeAgo(createdAt, now)}</strong> <span class="muted">· <time dateTime={createdAt} title={createdAt}>{exact}</time></span>
+      {t("checkpoint.signed")} <strong>{timeAgo(createdAt, now)}</strong> <span class="muted">· <time dateTime={createdAt} title={createdAt}>{exact}</time></span>
     </p>
   );
 }
@@ -37,23 +37,20 @@ export function CheckpointPanel({ checkpoint }: { checkpoint: Resource<Checkpoin
         <>
           <Age createdAt={data.createdAt} />
           <dl class="facts">
-            <div><dt>Tree size</dt><dd>{data.treeSize.toLocaleString()} events</dd></div>
-            <div><dt>Origin</dt><dd class="mono">{data.origin}</dd></div>
-            <div class="wide"><dt>Root hash</dt><dd class="mono">{data.rootHash}</dd></div>
-            <div class="wide"><dt>Verifier key</dt><dd class="mono">{data.verifierKey}</dd></div>
+            <div><dt>{t("checkpoint.treeSize")}</dt><dd>{t("verify.eventMany", { count: data.treeSize })}</dd></div>
+            <div><dt>{t("checkpoint.origin")}</dt><dd class="mono">{data.origin}</dd></div>
+            <div class="wide"><dt>{t("checkpoint.rootHash")}</dt><dd class="mono">{data.rootHash}</dd></div>
+            <div class="wide"><dt>{t("checkpoint.verifierKey")}</dt><dd class="mono">{data.verifierKey}</dd></div>
           </dl>
-          <TextAreaField label="Signed note" value={data.note} readOnly mono rows={5} textarea={noteField} name="checkpoint-note"
-            hint="The C2SP checkpoint: origin, tree size and root hash, signed with the audit key. The verifier key above checks its signature." />
+          <TextAreaField label={t("checkpoint.note")} value={data.note} readOnly mono rows={5} textarea={noteField} name="checkpoint-note"
+            hint={t("checkpoint.noteHint")} />
           <div class="checkpoint-actions">
-            <Button small onClick={download} label="Download checkpoint">Download .txt</Button>
-            <CopyButton text={data.note} what="checkpoint" input={() => noteField.current} />
+            <Button small onClick={download} label={t("checkpoint.downloadLabel")}>{t("checkpoint.download")}</Button>
+            <CopyButton text={data.note} what={t("copy.checkpoint")} input={() => noteField.current} />
           </div>
           <div class="notice">
-            <p class="notice-title">Keep a copy outside the gateway</p>
-            <p>
-              Download the checkpoint and keep it where the gateway and its database administrators cannot change it: a compliance file,
-              a ticket, an e-mail. Paste it below later: the check proves the log was not rolled back or rewritten since it was signed.
-            </p>
+            <p class="notice-title">{t("checkpoint.keepTitle")}</p>
+            <p>{t("checkpoint.keepBody")}</p>
           </div>
         </>
       )}

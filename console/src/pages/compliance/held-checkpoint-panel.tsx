@@ -28,11 +28,11 @@ export function HeldCheckpointPanel({ logOrigin }: { logOrigin?: string }) {
   };
   return (
     <Panel title={t("integrity.held")}>
-      <form onSubmit={submit} aria-label="Check a kept checkpoint" noValidate>
-        <TextAreaField label="Checkpoint note" value={text} onInput={setText} mono rows={6} name="held-checkpoint" invalid={!!pasteProblem}
-          hint="The whole note as downloaded from this page: origin, tree size and root hash lines, a blank line, the signature line." />
+      <form onSubmit={submit} aria-label={t("held.form")} noValidate>
+        <TextAreaField label={t("held.note")} value={text} onInput={setText} mono rows={6} name="held-checkpoint" invalid={!!pasteProblem}
+          hint={t("held.noteHint")} />
         <ErrorNotice problem={pasteProblem ?? action.problem} />
-        <div class="actions"><Button type="submit" variant="primary" busy={action.busy}>Check the log</Button></div>
+        <div class="actions"><Button type="submit" variant="primary" busy={action.busy}>{t("held.submit")}</Button></div>
       </form>
       {answer && <div class="held-answer"><VerifyVerdict result={answer.result} heldSize={answer.heldSize} /></div>}
     </Panel>

@@ -1,33 +1,25 @@
 import type { VerifyProblem, VerifyResult } from "../../api/types";
+import { t, type MessageKey } from "../../i18n/translate";
+import { formatNumber } from "../../ui/format";
 import { StatusBadge } from "../../ui/status-badge";
 
 /** Each problem `GET` and `POST /v1/audit/verify` can report, in words; `held` when a pasted checkpoint was part of the check. */
-const PROBLEM_WORDS: Record<VerifyProblem, { log: string; held?: string }> = {
-  changed: { log: "An event was changed after it was written: it no longer matches what the audit key signed." },
-  deleted: { log: "An event was deleted: the log is missing an event it had signed." },
-  inserted: { log: "An event was slipped into the log: it was never signed when it was written." },
-  signature: {
-    log: "A signature does not check out: the latest checkpoint or a batch of events is not signed by this gateway's audit key.",
-    held: "A signature does not check out: the checkpoint you pasted is not signed by this log's audit key (it was edited, or it comes from "
-      + "another log), or the log's own checkpoint or a batch of events is not.",
-  },
-  inconsistent: {
-    log: "The log was rolled back or rewritten: it no longer extends a checkpoint seen before (the witness file's last one, or the tree "
-      + "this gateway verified earlier).",
-    held: "The log was rolled back or rewritten since your checkpoint was signed: it no longer extends it.",
-  },
+const PROBLEM_WORDS: Record<VerifyProblem, { log: MessageKey; held?: MessageKey }> = {
+  changed: { log: "verify.problem.changed" },
+  deleted: { log: "verify.problem.deleted" },
+  inserted: { log: "verify.problem.inserted" },
+  signature: { log: "verify.problem.signature", held: "verify.problem.signatureHeld" },
+  inconsistent: { log: "verify.problem.inconsistent", held: "verify.problem.inconsistentHeld" },
 };
 
 function sentence(result: VerifyResult, heldSize: number | undefined): string {
-  const events = `${result.checked.toLocaleString()} ${result.checked === 1 ? "event" : "events"}`;
+  const events = t(result.checked === 1 ? "verify.eventOne" : "verify.eventMany", { count: result.checked });
   if (!result.ok) {
     const words = result.problem ? PROBLEM_WORDS[result.problem] : undefined;
-    return (heldSize !== undefined ? words?.held : undefined) ?? words?.log ?? "The log does not check out.";
+    return t((heldSize !== undefined ? words?.held : undefined) ?? words?.log ?? "verify.problem.unknown");
   }
-  if (heldSize !== undefined) {
-    return `The log extends your checkpoint of ${heldSize.toLocaleString()} events: nothing in it was rolled back or rewritten since, and all ${events} check out.`;
-  }
-  return `All ${events} check out: ${result.treeSize.toLocaleString()} in the latest signed checkpoint, any newer ones by the signature they were written with.`;
+  if (heldSize !== undefined) return t("verify.extends", { size: heldSize, events });
+  return t("verify.ok", { events, size: result.treeSize });
 }
 
 /** The answer of a verification, with the problem explained; `heldSize` is the tree size of the checkpoint checked against. */
@@ -35,19 +27,18 @@ export function VerifyVerdict({ result, heldSize }: { result: VerifyResult; held
   return (
     <>
       <div class={`verdict ${result.ok ? "verdict-allow" : "verdict-deny"}`} role="status">
-        <StatusBadge status={result.ok ? "ok" : "broken"} label={result.ok ? "Intact" : "Check failed"} />
+        <StatusBadge status={result.ok ? "ok" : "broken"} label={result.ok ? t("verify.intact") : t("verify.failed")} />
         <p>{sentence(result, heldSize)}</p>
       </div>
       <dl class="facts compact">
-        <div><dt>Events checked</dt><dd>{result.checked.toLocaleString()}</dd></div>
-        <div><dt>In the signed tree</dt><dd>{result.treeSize.toLocaleString()}</dd></div>
-        {result.problem && <div><dt>Problem code</dt><dd><code>{result.problem}</code></dd></div>}
-        {result.firstBadEventId && <div class="wide"><dt>First bad event</dt><dd class="mono">{result.firstBadEventId}</dd></div>}
+        <div><dt>{t("verify.checked")}</dt><dd>{formatNumber(result.checked)}</dd></div>
+        <div><dt>{t("verify.inTree")}</dt><dd>{formatNumber(result.treeSize)}</dd></div>
+        {result.problem && <div><dt>{t("verify.problemCode")}</dt><dd><code>{result.problem}</code></dd></div>}
+        {result.firstBadEventId && <div class="wide"><dt>{t("verify.firstBad")}</dt><dd class="mono">{result.firstBadEventId}</dd></div>}
       </dl>
       {!result.ok && (
         <p class="muted small">
-          Quote the problem code{result.firstBadEventId ? " and the event id" : ""} when you report this. <code>npx dealer-gateway verify-audit --full</code> re-checks
-          every event from the first one.
+          {t(result.firstBadEventId ? "verify.quoteWithId" : "verify.quote")} <code>npx dealer-gateway verify-audit --full</code> {t("verify.recheck")}
         </p>
       )}
     </>

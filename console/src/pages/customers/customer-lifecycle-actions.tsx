@@ -36,7 +36,7 @@ export function CustomerLifecycleActions({ customer, onChanged }: { customer: Cu
       {customer.status === "restricted"
         ? <Button busy={action.busy} onClick={() => change("unrestrict")}>{t("customer.unrestrict")}</Button>
         : <Button busy={action.busy} onClick={() => { setGround(""); setGroundError(null); action.clear(); setRestricting(true); }}>{t("customer.restrict")}</Button>}
-      <Button variant="danger" onClick={() => { setUnderstood(false); action.clear(); setErasing(true); }}>Erase customer</Button>
+      <Button variant="danger" onClick={() => { setUnderstood(false); action.clear(); setErasing(true); }}>{t("erase.button")}</Button>
       {!erasing && !restricting && <div class="page-actions-notice"><ErrorNotice problem={action.problem} /></div>}
       {restricting && (
         <ConfirmDialog title={t("customer.restrictTitle")} confirmLabel={t("customer.restrict")} busy={action.busy} problem={action.problem}
@@ -49,13 +49,13 @@ export function CustomerLifecycleActions({ customer, onChanged }: { customer: Cu
         </ConfirmDialog>
       )}
       {erasing && (
-        <ConfirmDialog title="Erase this customer?" confirmLabel="Erase permanently" danger busy={action.busy} problem={action.problem}
+        <ConfirmDialog title={t("erase.title")} confirmLabel={t("erase.confirm")} danger busy={action.busy} problem={action.problem}
           confirmDisabled={!understood} onConfirm={() => change("erase")} onCancel={() => setErasing(false)}>
-          <p>Erasure removes all of this customer's personal data from the gateway and ends every consent. Only an anonymous tombstone remains so the audit log stays complete, and every dealer that holds the data is told to delete it.</p>
-          <p><strong>This is irreversible.</strong> The record cannot be restored; a new import would create a new customer.</p>
+          <p>{t("erase.body")}</p>
+          <p><strong>{t("erase.irreversible")}</strong> {t("erase.irreversibleBody")}</p>
           <label class="checkbox">
             <input type="checkbox" checked={understood} onChange={(event) => setUnderstood((event.currentTarget as HTMLInputElement).checked)} />
-            I understand that erasure cannot be undone
+            {t("erase.understood")}
           </label>
         </ConfirmDialog>
       )}

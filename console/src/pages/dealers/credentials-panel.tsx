@@ -11,6 +11,12 @@ import { StatusBadge } from "../../ui/status-badge";
 import { useAction, useResource } from "../../ui/use-resource";
 import { IssuedSecret } from "./issued-secret";
 
+/** The message around the client id, which stays in code type whatever the language's word order. */
+function RevokeBody({ clientId }: { clientId: string }) {
+  const [before, after] = t("credentials.revokeBody").split("{clientId}");
+  return <p>{before}<code>{clientId}</code>{after}</p>;
+}
+
 export function CredentialsPanel({ dealerId }: { dealerId: string }) {
   const credentials = useResource(() => listCredentials(dealerId), [dealerId]);
   const issue = useAction();
@@ -39,7 +45,7 @@ export function CredentialsPanel({ dealerId }: { dealerId: string }) {
       {credentials.loading && !credentials.data ? <Loading /> : credentials.data && (
         credentials.data.items.length === 0 ? <p class="empty">{t("credentials.none")}</p> : (
           <table class="table">
-            <thead><tr><th scope="col">Client id</th><th scope="col">{t("customers.status")}</th><th scope="col">{t("credentials.issued")}</th><th scope="col">{t("credentials.revoked")}</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+            <thead><tr><th scope="col">{t("credentials.clientId")}</th><th scope="col">{t("customers.status")}</th><th scope="col">{t("credentials.issued")}</th><th scope="col">{t("credentials.revoked")}</th><th scope="col"><span class="visually-hidden">{t("ui.actions")}</span></th></tr></thead>
             <tbody>
               {credentials.data.items.map((credential) => (
                 <tr key={credential.clientId}>
@@ -49,7 +55,7 @@ export function CredentialsPanel({ dealerId }: { dealerId: string }) {
                   <td>{formatDateTime(credential.revokedAt)}</td>
                   <td class="row-actions">
                     {credential.status === "active" && (
-                      <Button variant="quiet" label={`Revoke credential ${credential.clientId}`} onClick={() => setRevoking(credential)}>{t("grants.revoke")}</Button>
+                      <Button variant="quiet" label={t("credentials.revokeLabel", { clientId: credential.clientId })} onClick={() => setRevoking(credential)}>{t("grants.revoke")}</Button>
                     )}
                   </td>
                 </tr>
@@ -59,9 +65,9 @@ export function CredentialsPanel({ dealerId }: { dealerId: string }) {
         )
       )}
       {revoking && (
-        <ConfirmDialog title="Revoke this credential?" confirmLabel="Revoke credential" danger busy={revoke.busy} problem={revoke.problem}
+        <ConfirmDialog title={t("credentials.revokeTitle")} confirmLabel={t("credentials.revokeConfirm")} danger busy={revoke.busy} problem={revoke.problem}
           onConfirm={onRevoke} onCancel={() => { setRevoking(null); revoke.clear(); }}>
-          <p>Requests made with <code>{revoking.clientId}</code> are refused from now on, including with tokens already issued. This cannot be undone; issue a new credential instead.</p>
+          <RevokeBody clientId={revoking.clientId} />
         </ConfirmDialog>
       )}
     </Panel>

@@ -29,7 +29,7 @@ export function GrantsPanel({ dealerId }: { dealerId: string }) {
       {grants.loading && !grants.data ? <Loading /> : grants.data && (
         grants.data.items.length === 0 ? <p class="empty">{t("grants.none")}</p> : (
           <table class="table">
-            <thead><tr><th scope="col">{t("audit.purpose")}</th><th scope="col">{t("grants.fields")}</th><th scope="col">{t("consent.expires")}</th><th scope="col">{t("customers.status")}</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+            <thead><tr><th scope="col">{t("audit.purpose")}</th><th scope="col">{t("grants.fields")}</th><th scope="col">{t("consent.expires")}</th><th scope="col">{t("customers.status")}</th><th scope="col"><span class="visually-hidden">{t("ui.actions")}</span></th></tr></thead>
             <tbody>
               {grants.data.items.map((grant) => (
                 <tr key={grant.id}>

@@ -1,17 +1,21 @@
 import { useRef, useState } from "preact/hooks";
 import { deleteWebhook, getWebhook, listDeliveries, putWebhook, replayDelivery, type WebhookDelivery, type WebhookState } from "../../api/webhooks";
+import { t, tMaybe } from "../../i18n/translate";
 import { Button } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
 import { CopyButton } from "../../ui/copy-button";
 import { ErrorNotice } from "../../ui/error-notice";
 import { TextField } from "../../ui/fields";
-import { formatDateTime } from "../../ui/format";
+import { formatDateTime, formatNumber } from "../../ui/format";
 import { Loading, Panel } from "../../ui/page";
 import { StatusBadge } from "../../ui/status-badge";
 import { useAction, useResource } from "../../ui/use-resource";
 
 const STATUS_TONE: Record<string, string> = { failing: "suspended", disabled: "erased", delivered: "active", abandoned: "erased", pending: "expired" };
-const badge = (status: string) => <StatusBadge status={STATUS_TONE[status] ?? status} label={status} />;
+const badge = (status: string) => <StatusBadge status={STATUS_TONE[status] ?? status} label={tMaybe(`webhook.status.${status}`) ?? status} />;
+
+/** How long the gateway keeps retrying a delivery (src/webhooks). */
+const RETRY_HOURS = 24;
 
 /** The answer a delivery got: the receiver's status and the start of its body, or why there was none. */
 function answerOf(delivery: WebhookDelivery): string {
@@ -22,15 +26,15 @@ function answerOf(delivery: WebhookDelivery): string {
 function NewSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   return (
-    <div class="secret" role="region" aria-label="New signing secret">
-      <p class="notice-title">New signing secret</p>
-      <p>Give it to the dealer now: it is shown only this once, and every delivery from now on, retries included, is signed with it alone.</p>
+    <div class="secret" role="region" aria-label={t("webhook.secretTitle")}>
+      <p class="notice-title">{t("webhook.secretTitle")}</p>
+      <p>{t("webhook.secretBody")}</p>
       <div class="secret-row">
-        <label for="webhook-secret">Signing secret</label>
+        <label for="webhook-secret">{t("webhook.secret")}</label>
         <input id="webhook-secret" ref={input} class="mono" readOnly value={secret} />
-        <CopyButton text={secret} what="signing secret" input={() => input.current} />
+        <CopyButton text={secret} what={t("copy.signingSecret")} input={() => input.current} />
       </div>
-      <div class="actions"><Button onClick={onDone}>I have stored the secret</Button></div>
+      <div class="actions"><Button onClick={onDone}>{t("secret.stored")}</Button></div>
     </div>
   );
 }
@@ -49,20 +53,20 @@ function Deliveries({ dealerId, reloadKey, onReplayed }: { dealerId: string; rel
   return (
     <>
       <ErrorNotice problem={deliveries.problem ?? replay.problem} />
-      {items.length === 0 ? <p class="empty">No delivery yet.</p> : (
-        <table class="table" aria-label="Recent deliveries">
-          <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last attempt</th><th scope="col">Answer</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+      {items.length === 0 ? <p class="empty">{t("webhook.noDelivery")}</p> : (
+        <table class="table" aria-label={t("webhook.deliveries")}>
+          <thead><tr><th scope="col">{t("webhook.event")}</th><th scope="col">{t("customers.status")}</th><th scope="col">{t("webhook.attempts")}</th><th scope="col">{t("webhook.lastAttempt")}</th><th scope="col">{t("webhook.answer")}</th><th scope="col"><span class="visually-hidden">{t("ui.actions")}</span></th></tr></thead>
           <tbody>
             {items.map((delivery) => (
               <tr key={delivery.id}>
                 <td><span class="mono">{delivery.eventId}</span> {delivery.type}</td>
                 <td>{badge(delivery.status)}</td>
-                <td>{delivery.attempts}</td>
+                <td>{formatNumber(delivery.attempts)}</td>
                 <td>{formatDateTime(delivery.lastAttemptAt ?? null)}</td>
                 <td class="mono">{answerOf(delivery)}</td>
                 <td class="row-actions">
                   {delivery.status !== "pending" && (
-                    <Button variant="quiet" label={`Replay delivery of event ${delivery.eventId}`} busy={replay.busy} onClick={() => onReplay(delivery)}>Replay</Button>
+                    <Button variant="quiet" label={t("webhook.replayLabel", { eventId: delivery.eventId })} busy={replay.busy} onClick={() => onReplay(delivery)}>{t("webhook.replay")}</Button>
                   )}
                 </td>
               </tr>
@@ -77,11 +81,11 @@ function Deliveries({ dealerId, reloadKey, onReplayed }: { dealerId: string; rel
 function Summary({ webhook }: { webhook: WebhookState }) {
   return (
     <dl class="facts">
-      <div><dt>URL</dt><dd class="mono">{webhook.url}</dd></div>
-      <div><dt>Status</dt><dd>{badge(webhook.status)}</dd></div>
-      <div><dt>Pending</dt><dd>{webhook.pending}</dd></div>
-      <div><dt>Last delivery</dt><dd>{formatDateTime(webhook.lastDeliveryAt ?? null)}</dd></div>
-      {webhook.lastFailure && <div><dt>Last failure</dt><dd>{formatDateTime(webhook.lastFailure.at)} · {webhook.lastFailure.error}</dd></div>}
+      <div><dt>{t("webhook.url")}</dt><dd class="mono">{webhook.url}</dd></div>
+      <div><dt>{t("customers.status")}</dt><dd>{badge(webhook.status)}</dd></div>
+      <div><dt>{t("webhook.pending")}</dt><dd>{formatNumber(webhook.pending)}</dd></div>
+      <div><dt>{t("webhook.lastDelivery")}</dt><dd>{formatDateTime(webhook.lastDeliveryAt ?? null)}</dd></div>
+      {webhook.lastFailure && <div><dt>{t("webhook.lastFailure")}</dt><dd>{formatDateTime(webhook.lastFailure.at)} · {webhook.lastFailure.error}</dd></div>}
     </dl>
   );
 }
@@ -113,22 +117,22 @@ export function WebhookPanel({ dealerId }: { dealerId: string }) {
     }
   };
   return (
-    <Panel title="Webhook" actions={current && <Button variant="danger" onClick={() => setRemoving(true)}>Remove webhook</Button>}>
-      <p class="muted">Each event of the dealer's consent-events feed is also pushed to this URL as a signed Standard Webhooks message, retried for 24 hours. The feed stays the record.</p>
+    <Panel title={t("webhook.title")} actions={current && <Button variant="danger" onClick={() => setRemoving(true)}>{t("webhook.remove")}</Button>}>
+      <p class="muted">{t("webhook.intro", { hours: RETRY_HOURS })}</p>
       <ErrorNotice problem={webhook.problem} />
       {secret && <NewSecret secret={secret} onDone={() => setSecret(null)} />}
       {webhook.loading && !webhook.data ? <Loading /> : current && <Summary webhook={current} />}
-      <form onSubmit={submit} aria-label="Set the webhook">
-        <TextField label={current ? "New URL" : "URL"} value={url} onInput={setUrl} required={!current} optional={Boolean(current)} mono name="webhook-url"
-          placeholder="https://dealer.example.com/webhooks" hint={current ? "Leave empty to keep the URL and only rotate the secret." : "https: only, on a public address."} />
+      <form onSubmit={submit} aria-label={t("webhook.form")}>
+        <TextField label={current ? t("webhook.newUrl") : t("webhook.url")} value={url} onInput={setUrl} required={!current} optional={Boolean(current)} mono name="webhook-url"
+          placeholder="https://dealer.example.com/webhooks" hint={current ? t("webhook.keepUrlHint") : t("webhook.urlHint")} />
         <ErrorNotice problem={save.problem} />
-        <div class="actions"><Button type="submit" variant="primary" busy={save.busy}>{current ? (url ? "Change URL and rotate secret" : "Rotate secret") : "Set webhook"}</Button></div>
+        <div class="actions"><Button type="submit" variant="primary" busy={save.busy}>{current ? (url ? t("webhook.changeAndRotate") : t("webhook.rotate")) : t("webhook.set")}</Button></div>
       </form>
       {current && <Deliveries dealerId={dealerId} reloadKey={round} onReplayed={webhook.reload} />}
       {removing && (
-        <ConfirmDialog title="Remove this webhook?" confirmLabel="Remove webhook" danger busy={remove.busy} problem={remove.problem}
+        <ConfirmDialog title={t("webhook.removeTitle")} confirmLabel={t("webhook.remove")} danger busy={remove.busy} problem={remove.problem}
           onConfirm={onRemove} onCancel={() => { setRemoving(false); remove.clear(); }}>
-          <p>Pending deliveries are dropped. The dealer still finds every event in its consent-events feed.</p>
+          <p>{t("webhook.removeBody")}</p>
         </ConfirmDialog>
       )}
     </Panel>

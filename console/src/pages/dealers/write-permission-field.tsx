@@ -1,3 +1,4 @@
+import { t } from "../../i18n/translate";
 import { CheckboxGroup } from "../../ui/fields";
 
 /** The one purpose under which a dealer may also write (contract 4.1). */
@@ -7,8 +8,8 @@ export const WRITABLE_PURPOSE = "record_accuracy";
 export function WritePermissionField({ purposeId, write, onChange }: { purposeId: string; write: boolean; onChange: (write: boolean) => void }) {
   if (purposeId !== WRITABLE_PURPOSE) return null;
   return (
-    <CheckboxGroup label="Point of sale" options={[{ value: "write", label: "May register purchases, warranty extensions and marketing opt-outs" }]}
+    <CheckboxGroup label={t("grants.pointOfSale")} options={[{ value: "write", label: t("grants.writeOption") }]}
       selected={write ? ["write"] : []} onChange={(selected) => onChange(selected.includes("write"))}
-      hint="The dealer's tokens then carry purpose:record_accuracy:write. Every write is audited." />
+      hint={t("grants.writeHint")} />
   );
 }
