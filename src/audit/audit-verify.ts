@@ -4,7 +4,7 @@ import { checkBatches, extendsCheckpoint } from "./audit-checks";
 import { publicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
-import { latestCheckpoint, leafNodeHashes, leavesWithEvents, openCheckpoint, pendingBatches, treeEdge } from "./audit-tree-store";
+import { latestCheckpoint, leafNodeHashes, leavesWithEvents, MissingTreeNode, openCheckpoint, pendingBatches, treeEdge } from "./audit-tree-store";
 import { appendLeaves, EMPTY_ROOT, foldSubtrees, type Hash } from "./merkle";
 import { latestVerifiedMark, recordVerifiedMark } from "./verified-mark";
 
@@ -56,8 +56,9 @@ async function startingPoint(db: EntityManager, key: AuditKey, full: boolean): P
   const mark = await latestVerifiedMark(db, key);
   if (mark === "forged") throw new Bad("signature");
   if (!mark) return GENESIS;
-  const edge = await treeEdge(db, mark.treeSize).catch(() => {
-    throw new Bad("inconsistent");
+  // A node missing under the mark is a rewritten tree; a database error stays an error, never a verdict.
+  const edge = await treeEdge(db, mark.treeSize).catch((error: unknown) => {
+    throw error instanceof MissingTreeNode ? new Bad("inconsistent") : error;
   });
   if (!foldSubtrees(edge).equals(mark.treeSize === 0 ? EMPTY_ROOT : mark.rootHash)) throw new Bad("inconsistent");
   return { size: mark.treeSize, edge, seq: mark.seq };
