@@ -57,10 +57,19 @@ function withinBudget(batches: PendingBatchRow[]): PendingBatchRow[] {
   return taken;
 }
 
+interface Round {
+  integrated: number;
+  note?: string;
+  /** Whether batches were pending beyond this round's budget when it read them. */
+  more: boolean;
+}
+
 /** One round in one transaction: the next pending batches become leaves, nodes and one signed checkpoint. */
-async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Promise<{ integrated: number; note?: string }> {
-  const batches = withinBudget(await pendingBatches(manager, BATCHES_READ));
-  if (batches.length === 0) return { integrated: 0 };
+async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Promise<Round> {
+  const pending = await pendingBatches(manager, BATCHES_READ);
+  const batches = withinBudget(pending);
+  const more = batches.length < pending.length || pending.length === BATCHES_READ;
+  if (batches.length === 0) return { integrated: 0, more };
   const checkpoint = await latestCheckpoint(manager);
   const size = checkpoint?.treeSize ?? 0;
   const checked = await checkBatches(manager, batches, deps.key);
@@ -70,7 +79,7 @@ async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Pro
   }
   const integrated = checked.filter((entry) => !entry.fault).map((entry) => entry.batch);
   const events = checked.flatMap((entry) => entry.events ?? []);
-  if (events.length === 0) return { integrated: 0 };
+  if (events.length === 0) return { integrated: 0, more };
   const edge = await treeEdge(manager, size);
   await assertExtendsWitness(manager, deps, size, foldSubtrees(edge));
   const grown = appendLeaves(size, edge, events.map((event) => event.leaf));
@@ -82,22 +91,24 @@ async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Pro
     grown.size, rootHash.toString("hex"), note, deps.clock().toISOString(),
   ]);
   await manager.query(`DELETE FROM audit_pending WHERE batch_id IN (${integrated.map(() => "?").join(", ")})`, integrated.map((batch) => batch.batch_id));
-  return { integrated: events.length, note };
+  return { integrated: events.length, note, more };
 }
 
 /**
- * Integrates every pending event into the Merkle tree, one integrator at a time across all gateway
- * processes (a database-wide lock), so that leaf indexes follow one order everyone agrees on. Returns
- * how many events it integrated; 0 when another process is integrating.
+ * Integrates every event pending when it starts into the Merkle tree, one integrator at a time across
+ * all gateway processes (a database-wide lock), so that leaf indexes follow one order everyone agrees
+ * on. Returns how many events it integrated; 0 when another process is integrating. Events written
+ * while its last round ran wait for the next call: under a steady stream of writes, rounds then
+ * follow the timer with a few hundred events each, instead of running back to back with a handful.
  */
 export async function integrateAuditLog(deps: IntegratorDeps, lockWaitSeconds = 0): Promise<number> {
   const outcome = await withDatabaseLock(deps.dataSource, "audit_integrate", lockWaitSeconds, async () => {
     let total = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { integrated, note } = await inTransaction(deps.dataSource, (manager) => integrateRound(manager, deps));
-      if (integrated === 0) break;
+      const { integrated, note, more } = await inTransaction(deps.dataSource, (manager) => integrateRound(manager, deps));
       total += integrated;
       if (note && deps.witnessFile) appendToWitness(deps.witnessFile, note);
+      if (integrated === 0 || !more) break;
     }
     return total;
   });
