@@ -5,6 +5,7 @@ import { auditInput } from "../audit/audit-log";
 import type { Actor } from "../http/request-context";
 import { problems } from "../http/problem";
 import { routeTemplate } from "../http/route-template";
+import { verifiedTokenCheck } from "./passport-strategies";
 import { TokenRefused } from "./token-refused";
 
 /** Maps jsonwebtoken's failures to stable audit reasons. */
@@ -30,8 +31,9 @@ function refusalReason(info: unknown): string {
  * route template and reason only: nothing the caller sent) and answered 401.
  */
 export function authenticate(instance: passport.PassportStatic, strategyName: string, audit: AuditLog, throttle: RequestHandler): RequestHandler {
+  const verifiedBefore = verifiedTokenCheck(instance, strategyName);
   return (req: Request, res: Response, next: NextFunction) => {
-    instance.authenticate(strategyName, { session: false }, (error: unknown, actor: Actor | false, info: unknown) => {
+    const decided = (error: unknown, actor?: Actor | false, info?: unknown) => {
       if (error) return next(error);
       if (actor) {
         req.ctx.actor = actor;
@@ -44,6 +46,8 @@ export function authenticate(instance: passport.PassportStatic, strategyName: st
           .record(auditInput(req, { action: "auth.bearer", decision: "deny", reason, status: 401, detail: { route: routeTemplate(req) } }))
           .then(() => next(problems.unauthorized()), next);
       });
-    })(req, res, next);
+    };
+    if (verifiedBefore?.(req, decided)) return;
+    instance.authenticate(strategyName, { session: false }, decided)(req, res, next);
   };
 }

@@ -67,14 +67,37 @@ class CachingJwtStrategy extends JwtStrategy {
     });
   }
 
-  override authenticate(req: Request, options?: object): void {
+  /**
+   * For a token verified before: its claims checked and its actor loaded, with `done` called as
+   * passport calls a custom callback (error; or null and the actor; or null, false and the refusal).
+   * False, and `done` never called, when the token is not in the cache.
+   */
+  fromCache(req: Request, done: Done): boolean {
     const token = bearerToken(req);
     const claims = token ? this.verified.get(token) : undefined;
-    if (!claims) return super.authenticate(req, options);
+    if (!claims) return false;
+    this.checkClaims(claims, done);
+    return true;
+  }
+
+  override authenticate(req: Request, options?: object): void {
     // passport calls authenticate on an object it derived from the strategy and gave these three.
     const self = this as unknown as { success(actor: Actor, info?: unknown): void; fail(info: unknown): void; error(error: unknown): void };
-    this.checkClaims(claims, (error, actor, info) => (error ? self.error(error) : actor ? self.success(actor, info) : self.fail(info)));
+    const cached = this.fromCache(req, (error, actor, info) => (error ? self.error(error) : actor ? self.success(actor, info) : self.fail(info)));
+    if (!cached) super.authenticate(req, options);
   }
+}
+
+const cachingStrategies = new WeakMap<object, Map<string, CachingJwtStrategy>>();
+
+/**
+ * The bearer check of a token verified before, without passport's per-request machinery (it derives
+ * a strategy object and its callbacks on every request): same outcome, same callback. Undefined for a
+ * strategy that does not cache.
+ */
+export function verifiedTokenCheck(instance: passport.PassportStatic, strategyName: string): ((req: Request, done: Done) => boolean) | undefined {
+  const strategy = cachingStrategies.get(instance)?.get(strategyName);
+  return strategy ? (req, done) => strategy.fromCache(req, done) : undefined;
 }
 
 interface TokenRules {
@@ -84,7 +107,7 @@ interface TokenRules {
   maxLifetimeSeconds: number;
 }
 
-function strategy(keys: SigningKeys, rules: TokenRules, load: (claims: TokenClaims) => Promise<Actor>): JwtStrategy {
+function strategy(keys: SigningKeys, rules: TokenRules, load: (claims: TokenClaims) => Promise<Actor>): CachingJwtStrategy {
   const { issuer, audience } = rules;
   const checkClaims = (claims: TokenClaims, done: Done) => {
     const refusal = claimsRefusal(claims, audience, rules.maxLifetimeSeconds);
@@ -122,8 +145,12 @@ export function registerStrategies(
   const dealer: TokenRules = { issuer: config.JWT_ISSUER, audience: DEALER_AUDIENCE, maxLifetimeSeconds: config.DEALER_TOKEN_TTL_SECONDS };
   const admin: TokenRules = { issuer: config.JWT_ISSUER, audience: ADMIN_AUDIENCE, maxLifetimeSeconds: config.ADMIN_TOKEN_TTL_SECONDS };
   const instance = new passport.Passport();
-  instance.use(DEALER_STRATEGY, strategy(keys, dealer, (claims) => loadDealerActor(dataSource, claims)));
-  instance.use(DEALER_TOKEN_STRATEGY, strategy(keys, dealer, async (claims) => dealerTokenActor(claims)));
-  instance.use(ADMIN_STRATEGY, strategy(keys, admin, (claims) => loadAdminActor(dataSource, claims)));
+  const strategies = new Map<string, CachingJwtStrategy>([
+    [DEALER_STRATEGY, strategy(keys, dealer, (claims) => loadDealerActor(dataSource, claims))],
+    [DEALER_TOKEN_STRATEGY, strategy(keys, dealer, async (claims) => dealerTokenActor(claims))],
+    [ADMIN_STRATEGY, strategy(keys, admin, (claims) => loadAdminActor(dataSource, claims))],
+  ]);
+  for (const [name, jwtStrategy] of strategies) instance.use(name, jwtStrategy);
+  cachingStrategies.set(instance, strategies);
   return instance as unknown as passport.PassportStatic;
 }
