@@ -1,5 +1,4 @@
 import express, { type Express, type RequestHandler, type Router } from "express";
-import helmet from "helmet";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { AppDeps } from "./app-deps";
@@ -28,7 +27,7 @@ import { errorHandler, notFoundHandler } from "./http/error-handler";
 import { byAddress, byDealerClient, limitRequests, perRouteLimits, rateLimitStores, type RateLimitStores } from "./http/rate-limit";
 import { requestContext } from "./http/request-context";
 import { requireBodyMediaType, requireUtf8 } from "./http/request-hardening";
-import { noStoreByDefault } from "./http/security-headers";
+import { securityHeaders } from "./http/security-headers";
 import { createMetrics, type Metrics } from "./ops/metrics";
 import { opsRoutes } from "./ops/ops-routes";
 import { requestLog } from "./ops/request-log";
@@ -117,8 +116,7 @@ export function buildApp(options: BuildAppOptions): BuiltApp {
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.set("query parser", "simple");
   app.use(requestContext);
-  app.use(helmet());
-  app.use(noStoreByDefault);
+  app.use(securityHeaders());
   app.use(requestLog(deps.logger));
   app.use(metrics.middleware);
 
