@@ -75,17 +75,28 @@ function otherDatabaseUrl(databaseUrl: string): string {
   return url.toString();
 }
 
+/** BENCH_COMPARE_WITH=unsigned: this checkout without signing at write (bench/unsigned-gateway.ts). */
+export const UNSIGNED = "unsigned";
+
+/** The other side: another checkout's sources, or this checkout's compiled gateway with signing taken out. */
+function otherSide(compareWith: string): { dir: string; script: string; label: string; dataDir: string } {
+  // The same keys as this checkout's gateway, which its seed signed the dataset with.
+  if (compareWith === UNSIGNED) return { dir: process.cwd(), script: path.join(__dirname, "unsigned-gateway.ts"), label: "without signing at write", dataDir: BENCH_DATA_DIR };
+  const dir = path.resolve(compareWith);
+  const label = execFileSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  return { dir, script: "src/main.ts", label, dataDir: `${BENCH_DATA_DIR}-other` };
+}
+
 export async function compareReadPath(
-  config: BenchConfig, rounds: number, dir: string, gateway: ServerProcess, dataset: BenchDataset,
+  config: BenchConfig, rounds: number, compareWith: string, gateway: ServerProcess, dataset: BenchDataset,
 ): Promise<ReadPathComparison> {
-  const otherDir = path.resolve(dir);
-  const otherCommit = execFileSync("git", ["-C", otherDir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  const { dir: otherDir, script, label: otherCommit, dataDir } = otherSide(compareWith);
   const databaseUrl = otherDatabaseUrl(config.databaseUrl);
   log(`read path compared with ${otherDir} (${otherCommit}), database ${new URL(databaseUrl).pathname.slice(1)}`);
   const other = await otherDataset(otherDir, config, databaseUrl);
   const otherGateway = await startServer({
-    name: "gateway (other checkout)", script: "src/main.ts", readyPath: "/readyz", cwd: otherDir,
-    env: gatewayEnv(config, `${BENCH_DATA_DIR}-other`, databaseUrl),
+    name: `gateway (${otherCommit})`, script, readyPath: "/readyz", cwd: otherDir,
+    env: gatewayEnv(config, dataDir, databaseUrl),
   });
   try {
     const tokens = {
