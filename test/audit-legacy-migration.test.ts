@@ -21,7 +21,7 @@ async function legacyDatabase(events: number, sealed: number): Promise<{ databas
   for (const [i, id] of ids.entries()) {
     await old.query(
       "INSERT INTO audit_events (id, at, actor_type, actor_id, action, decision, status, request_id, ip, detail) VALUES (?, ?, 'system', 'legacy', 'test.legacy', 'allow', 200, ?, '127.0.0.1', ?)",
-      [id, `2026-05-01T10:00:0${i}.000Z`, `req-${i}`, JSON.stringify({ n: i, note: "é ✓" })],
+      [id, new Date(Date.parse("2026-05-01T10:00:00.000Z") + i * 1000).toISOString(), `req-${i}`, JSON.stringify({ n: i, note: "é ✓" })],
     );
   }
   const rows: AuditEventRow[] = await old.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events ORDER BY seq`);
@@ -52,6 +52,16 @@ describe("moving a sealed log into the Merkle tree", () => {
     await integrate(gw);
     const leaves: { event_id: string }[] = await gw.dataSource.query("SELECT event_id FROM audit_leaves ORDER BY leaf_index LIMIT 4");
     expect(leaves.map((leaf) => leaf.event_id)).toEqual(legacy.ids);
+    expect(await verify(gw)).toMatchObject({ ok: true });
+  });
+
+  it("when the old log is larger than one integration round, then its events are integrated together, under one first checkpoint", async () => {
+    const legacy = await legacyDatabase(1_100, 1_100);
+    database = legacy.database;
+    gw = await startTestGateway({ database });
+    await integrate(gw);
+    const [first]: { tree_size: number | string }[] = await gw.dataSource.query("SELECT tree_size FROM audit_checkpoints ORDER BY tree_size LIMIT 1");
+    expect(Number(first!.tree_size)).toBe(1_100);
     expect(await verify(gw)).toMatchObject({ ok: true });
   });
 

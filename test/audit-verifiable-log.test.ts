@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { PENDING_INSERT, signBatch } from "../src/audit/audit-batch";
-import { publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
+import { batchEntries, LEGACY_KEY_ID, PENDING_INSERT, signBatch } from "../src/audit/audit-batch";
+import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
 import { integrateAuditLog } from "../src/audit/audit-integrator";
 import { generateAuditKey } from "../src/audit/audit-key";
 import { eventLeafHash } from "../src/audit/audit-leaf";
@@ -240,6 +240,20 @@ describe("a rogue database administrator", () => {
     const newest = await newestEvent(gw);
     await gw.dataSource.query("DELETE FROM audit_events WHERE id = ?", [newest]);
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "deleted", firstBadEventId: newest });
+  });
+
+  it("when an event is slipped in under an unsigned batch dressed as one the legacy migration queued, then the integrator refuses it and verify says signature", async () => {
+    const gw = await busyGateway();
+    const id = randomUUID();
+    await asDba(gw, "INSERT INTO audit_events (id, at, actor_type, actor_id, action, decision, status, request_id, ip) VALUES (?, '2026-06-01T10:00:00.000Z', 'system', 'x', 'test.rogue', 'allow', 200, 'rogue', '127.0.0.1')", [id]);
+    const [row] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [id]) as AuditEventRow[];
+    const entries = batchEntries([{ id, leaf: eventLeafHash(publicAuditEvent(row!)) }]);
+    // Exactly what the migration writes: key id "legacy", no signature, a created_at that sorts first.
+    await asDba(gw, PENDING_INSERT, [randomUUID(), "0000-legacy-000000000099", LEGACY_KEY_ID, entries, ""]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
+    await integrate(gw);
+    expect(await gw.dataSource.query("SELECT leaf_index FROM audit_leaves WHERE event_id = ?", [id])).toEqual([]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
   });
 });
 

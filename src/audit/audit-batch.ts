@@ -63,11 +63,17 @@ export function parseEntries(entries: string): SignedEvent[] | null {
   return parsed;
 }
 
-/** The batch's events when its signature is the audit key's (or it is a migrated legacy batch); null otherwise. */
-export function openBatch(row: PendingBatchRow, key: AuditKey): SignedEvent[] | null {
+export const isLegacyBatch = (row: Pick<PendingBatchRow, "key_id">): boolean => row.key_id === LEGACY_KEY_ID;
+
+/**
+ * The batch's events when its signature is the audit key's, or when it is a legacy batch (unsigned,
+ * queued by the migration from the hash chain) and `acceptLegacy` says the tree may still take one;
+ * null otherwise.
+ */
+export function openBatch(row: PendingBatchRow, key: AuditKey, acceptLegacy: boolean): SignedEvent[] | null {
   const events = parseEntries(row.entries);
   if (!events) return null;
-  if (row.key_id === LEGACY_KEY_ID) return row.signature === "" ? events : null;
+  if (isLegacyBatch(row)) return acceptLegacy && row.signature === "" ? events : null;
   if (row.key_id !== key.signer.keyId.toString("hex")) return null;
   const valid = verify(null, message(row.batch_id, row.entries), key.signer.publicKey, Buffer.from(row.signature, "base64"));
   return valid ? events : null;

@@ -11,10 +11,11 @@ export type CheckedBatch = { batch: PendingBatchRow; events: SignedEvent[]; faul
 /**
  * Checks pending write batches as the integrator and verification both must: the audit key's
  * signature over the batch, and every event still hashing to what was signed. The events of all the
- * batches are read at once.
+ * batches are read at once. An unsigned legacy batch passes only with `acceptLegacy`: while the tree
+ * has no checkpoint yet (see the integrator); after that, only a forger could have written one.
  */
-export async function checkBatches(db: Queryable, batches: PendingBatchRow[], key: AuditKey): Promise<CheckedBatch[]> {
-  const opened = batches.map((batch) => ({ batch, events: openBatch(batch, key) }));
+export async function checkBatches(db: Queryable, batches: PendingBatchRow[], key: AuditKey, acceptLegacy: boolean): Promise<CheckedBatch[]> {
+  const opened = batches.map((batch) => ({ batch, events: openBatch(batch, key, acceptLegacy) }));
   const current = await currentLeaves(db, opened.flatMap(({ events }) => events?.map((event) => event.id) ?? []));
   return opened.map(({ batch, events }): CheckedBatch => {
     if (!events) return { batch, fault: { problem: "signature", eventId: parseEntries(batch.entries)?.[0]?.id } };

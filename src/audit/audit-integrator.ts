@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { DataSource, EntityManager } from "typeorm";
 import { withDatabaseLock } from "../db/database-lock";
 import { inTransaction } from "../db/transaction";
-import { entryCount, type PendingBatchRow } from "./audit-batch";
+import { entryCount, isLegacyBatch, type PendingBatchRow } from "./audit-batch";
 import { checkBatches, extendsCheckpoint } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
 import { latestCheckpoint, pendingBatches, treeEdge, type Queryable } from "./audit-tree-store";
@@ -64,34 +64,65 @@ interface Round {
   more: boolean;
 }
 
-/** One round in one transaction: the next pending batches become leaves, nodes and one signed checkpoint. */
-async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Promise<Round> {
-  const pending = await pendingBatches(manager, BATCHES_READ);
-  const batches = withinBudget(pending);
-  const more = batches.length < pending.length || pending.length === BATCHES_READ;
-  if (batches.length === 0) return { integrated: 0, more };
-  const checkpoint = await latestCheckpoint(manager);
-  const size = checkpoint?.treeSize ?? 0;
-  const checked = await checkBatches(manager, batches, deps.key);
+interface Tree {
+  size: number;
+  edge: Hash[];
+}
+
+/** Checks batches and appends their events to `tree`: leaves and nodes stored, the batches no longer pending. */
+async function appendBatches(manager: EntityManager, deps: IntegratorDeps, tree: Tree, batches: PendingBatchRow[], acceptLegacy: boolean): Promise<Tree & { events: number }> {
+  const checked = await checkBatches(manager, batches, deps.key, acceptLegacy);
   // A batch that fails stays pending, where verification reports it: it is never signed into the tree.
   for (const { batch, fault } of checked) {
     if (fault) deps.logger.error({ batchId: batch.batch_id, ...fault }, "an audit batch fails its signature or its events changed; it is left out of the tree");
   }
   const integrated = checked.filter((entry) => !entry.fault).map((entry) => entry.batch);
   const events = checked.flatMap((entry) => entry.events ?? []);
-  if (events.length === 0) return { integrated: 0, more };
-  const edge = await treeEdge(manager, size);
-  await assertExtendsWitness(manager, deps, size, foldSubtrees(edge));
-  const grown = appendLeaves(size, edge, events.map((event) => event.leaf));
+  if (events.length === 0) return { ...tree, events: 0 };
+  const grown = appendLeaves(tree.size, tree.edge, events.map((event) => event.leaf));
+  await insertRows(manager, "audit_leaves", ["leaf_index", "event_id"], events.map((event, i) => [tree.size + i, event.id]));
+  await insertRows(manager, "audit_tree_nodes", ["level", "node_index", "hash"], grown.completed.map((node) => [node.level, node.index, node.hash.toString("hex")]));
+  await manager.query(`DELETE FROM audit_pending WHERE batch_id IN (${integrated.map(() => "?").join(", ")})`, integrated.map((batch) => batch.batch_id));
+  return { size: grown.size, edge: grown.edge, events: events.length };
+}
+
+/**
+ * The legacy batches, which the migration from the hash chain queued unsigned (the audit key was not
+ * at hand), all appended in the caller's one transaction: the first checkpoint then covers exactly the
+ * events that were checked against the old chain, and no later round accepts an unsigned batch, since
+ * after that only a forger could have written one.
+ */
+async function appendLegacyBatches(manager: EntityManager, deps: IntegratorDeps, tree: Tree): Promise<Tree & { events: number }> {
+  let grown = { ...tree, events: 0 };
+  let after: PendingBatchRow | undefined;
+  for (;;) {
+    const page = (await pendingBatches(manager, BATCHES_READ, after)).filter(isLegacyBatch);
+    if (page.length === 0) return grown;
+    const appended = await appendBatches(manager, deps, grown, page, true);
+    grown = { ...appended, events: grown.events + appended.events };
+    after = page.at(-1);
+  }
+}
+
+/** One round in one transaction: the next pending batches become leaves, nodes and one signed checkpoint. */
+async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Promise<Round> {
+  const pending = await pendingBatches(manager, BATCHES_READ);
+  if (pending.length === 0) return { integrated: 0, more: false };
+  const checkpoint = await latestCheckpoint(manager);
+  const size = checkpoint?.treeSize ?? 0;
+  const tree = { size, edge: await treeEdge(manager, size) };
+  await assertExtendsWitness(manager, deps, size, foldSubtrees(tree.edge));
+  const legacy = checkpoint === null && isLegacyBatch(pending[0]!);
+  const batches = withinBudget(pending);
+  const more = legacy || batches.length < pending.length || pending.length === BATCHES_READ;
+  const grown = legacy ? await appendLegacyBatches(manager, deps, tree) : await appendBatches(manager, deps, tree, batches, false);
+  if (grown.events === 0) return { integrated: 0, more };
   const rootHash = foldSubtrees(grown.edge);
   const note = signNote(checkpointText({ origin: deps.key.origin, treeSize: grown.size, rootHash }), deps.key.signer);
-  await insertRows(manager, "audit_leaves", ["leaf_index", "event_id"], events.map((event, i) => [size + i, event.id]));
-  await insertRows(manager, "audit_tree_nodes", ["level", "node_index", "hash"], grown.completed.map((node) => [node.level, node.index, node.hash.toString("hex")]));
   await manager.query("INSERT INTO audit_checkpoints (tree_size, root_hash, note, created_at) VALUES (?, ?, ?, ?)", [
     grown.size, rootHash.toString("hex"), note, deps.clock().toISOString(),
   ]);
-  await manager.query(`DELETE FROM audit_pending WHERE batch_id IN (${integrated.map(() => "?").join(", ")})`, integrated.map((batch) => batch.batch_id));
-  return { integrated: events.length, note, more };
+  return { integrated: grown.events, note, more };
 }
 
 /**
