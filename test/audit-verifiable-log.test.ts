@@ -141,8 +141,12 @@ describe("a rogue database administrator", () => {
     const [event] = await eventsWhere<{ id: string }>(gw, "request_id = ?", [response.headers["x-request-id"]]);
     await asDba(gw, "UPDATE audit_events SET decision = 'allow' WHERE id = ?", [event!.id]);
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
-    // However long the integrator runs, the edited event is not signed into the tree.
+    // The integrator signs into the tree the leaf that was signed at write, not the edited event, and verification still names it.
     await integrate(gw);
+    const [leaf]: { leaf_index: number | string }[] = await gw.dataSource.query("SELECT leaf_index FROM audit_leaves WHERE event_id = ?", [event!.id]);
+    const [node]: { hash: string }[] = await gw.dataSource.query("SELECT hash FROM audit_tree_nodes WHERE level = 0 AND node_index = ?", [leaf!.leaf_index]);
+    const [edited] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [event!.id]) as AuditEventRow[];
+    expect(node!.hash).toBe(eventLeafHash(publicAuditEvent({ ...edited!, decision: "deny" })).toString("hex"));
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
   });
 
@@ -240,6 +244,21 @@ describe("a rogue database administrator", () => {
     const newest = await newestEvent(gw);
     await gw.dataSource.query("DELETE FROM audit_events WHERE id = ?", [newest]);
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "deleted", firstBadEventId: newest });
+  });
+
+  it("when an event and its pending batch's entries are both rewritten before integration, then the signature no longer matches: the integrator leaves the batch out and verify says signature", async () => {
+    const gw = await busyGateway();
+    await writeEvent(gw, { action: "test.to_rewrite" });
+    const [event] = await eventsWhere<{ id: string }>(gw, "action = 'test.to_rewrite'");
+    await asDba(gw, "UPDATE audit_events SET decision = 'deny' WHERE id = ?", [event!.id]);
+    const [row] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [event!.id]) as AuditEventRow[];
+    const [pending]: { batch_id: string; entries: string }[] = await gw.dataSource.query("SELECT batch_id, entries FROM audit_pending WHERE entries LIKE ?", [`%${event!.id}%`]);
+    const entries = pending!.entries.replace(new RegExp(`${event!.id} [0-9a-f]{64}`), `${event!.id} ${eventLeafHash(publicAuditEvent(row!)).toString("hex")}`);
+    expect(entries).not.toBe(pending!.entries);
+    await asDba(gw, "UPDATE audit_pending SET entries = ? WHERE batch_id = ?", [entries, pending!.batch_id]);
+    await integrate(gw);
+    expect(await gw.dataSource.query("SELECT leaf_index FROM audit_leaves WHERE event_id = ?", [event!.id])).toEqual([]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
   });
 
   it("when an event is slipped in under an unsigned batch dressed as one the legacy migration queued, then the integrator refuses it and verify says signature", async () => {

@@ -1,4 +1,4 @@
-import { randomUUID, sign, verify } from "node:crypto";
+import { createHash, randomUUID, sign, verify } from "node:crypto";
 import type { AuditKey } from "./audit-key";
 
 /**
@@ -36,12 +36,28 @@ function message(batchId: string, entries: string): Buffer {
   return Buffer.from(`${BATCH_FORMAT}\n${batchId}\n${entries}`, "utf8");
 }
 
+/**
+ * The batches this process signed, as digests of what it wrote to `audit_pending`: a row that is, byte
+ * for byte, one of them carries a good signature by construction, and the integrator need not verify
+ * it again (Ed25519 verification costs about twice the signing). A row changed in any byte is verified
+ * as any other. The oldest digests leave first.
+ */
+const signedHere = new Set<string>();
+const SIGNED_HERE_LIMIT = 10_000;
+
+function rowDigest(row: Pick<PendingBatchRow, "batch_id" | "key_id" | "entries" | "signature">): string {
+  return createHash("sha256").update(`${row.batch_id}\n${row.key_id}\n${row.signature}\n`).update(row.entries).digest("base64");
+}
+
 /** The `audit_pending` row of a batch, as insert parameters in PENDING_INSERT's order. */
 export function signBatch(key: AuditKey, events: SignedEvent[], createdAt: string): unknown[] {
   const batchId = randomUUID();
   const entries = batchEntries(events);
   const signature = sign(null, message(batchId, entries), key.signer.privateKey).toString("base64");
-  return [batchId, createdAt, key.signer.keyId.toString("hex"), entries, signature];
+  const keyId = key.signer.keyId.toString("hex");
+  signedHere.add(rowDigest({ batch_id: batchId, key_id: keyId, entries, signature }));
+  if (signedHere.size > SIGNED_HERE_LIMIT) signedHere.delete(signedHere.values().next().value!);
+  return [batchId, createdAt, keyId, entries, signature];
 }
 
 /** How many events a batch's entries name (one line each), without parsing them. */
@@ -75,6 +91,7 @@ export function openBatch(row: PendingBatchRow, key: AuditKey, acceptLegacy: boo
   if (!events) return null;
   if (isLegacyBatch(row)) return acceptLegacy && row.signature === "" ? events : null;
   if (row.key_id !== key.signer.keyId.toString("hex")) return null;
+  if (signedHere.has(rowDigest(row))) return events;
   const valid = verify(null, message(row.batch_id, row.entries), key.signer.publicKey, Buffer.from(row.signature, "base64"));
   return valid ? events : null;
 }

@@ -9,16 +9,27 @@ export type BatchProblem = { problem: "signature" | "deleted" | "changed"; event
 export type CheckedBatch = { batch: PendingBatchRow; events: SignedEvent[]; fault?: undefined } | { batch: PendingBatchRow; events?: undefined; fault: BatchProblem };
 
 /**
- * Checks pending write batches as the integrator and verification both must: the audit key's
- * signature over the batch, and every event still hashing to what was signed. The events of all the
- * batches are read at once. An unsigned legacy batch passes only with `acceptLegacy`: while the tree
- * has no checkpoint yet (see the integrator); after that, only a forger could have written one.
+ * Pending write batches with their events as signed, or the fault "signature": what the integrator
+ * appends to the tree. An unsigned legacy batch passes only with `acceptLegacy`: while the tree has no
+ * checkpoint yet (see the integrator); after that, only a forger could have written one.
+ */
+export function openBatches(batches: PendingBatchRow[], key: AuditKey, acceptLegacy: boolean): CheckedBatch[] {
+  return batches.map((batch): CheckedBatch => {
+    const events = openBatch(batch, key, acceptLegacy);
+    return events ? { batch, events } : { batch, fault: { problem: "signature", eventId: parseEntries(batch.entries)?.[0]?.id } };
+  });
+}
+
+/**
+ * Checks pending write batches as verification must: their signatures (`openBatches`), and every
+ * event still hashing to what was signed. The events of all the batches are read at once.
  */
 export async function checkBatches(db: Queryable, batches: PendingBatchRow[], key: AuditKey, acceptLegacy: boolean): Promise<CheckedBatch[]> {
-  const opened = batches.map((batch) => ({ batch, events: openBatch(batch, key, acceptLegacy) }));
+  const opened = openBatches(batches, key, acceptLegacy);
   const current = await currentLeaves(db, opened.flatMap(({ events }) => events?.map((event) => event.id) ?? []));
-  return opened.map(({ batch, events }): CheckedBatch => {
-    if (!events) return { batch, fault: { problem: "signature", eventId: parseEntries(batch.entries)?.[0]?.id } };
+  return opened.map((checked): CheckedBatch => {
+    const { batch, events } = checked;
+    if (!events) return checked;
     for (const event of events) {
       const now = current.get(event.id);
       if (!now) return { batch, fault: { problem: "deleted", eventId: event.id } };

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { withDatabaseLock } from "../db/database-lock";
 import { inTransaction } from "../db/transaction";
 import { entryCount, isLegacyBatch, type PendingBatchRow } from "./audit-batch";
-import { checkBatches, extendsCheckpoint } from "./audit-checks";
+import { extendsCheckpoint, openBatches } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
 import { latestCheckpoint, pendingBatches, treeEdge, type Queryable } from "./audit-tree-store";
 import { appendToWitness, lastWitnessed } from "./audit-witness";
@@ -69,12 +69,17 @@ interface Tree {
   edge: Hash[];
 }
 
-/** Checks batches and appends their events to `tree`: leaves and nodes stored, the batches no longer pending. */
+/**
+ * Appends the events of batches with a good signature to `tree`, as the leaf hashes that were signed
+ * at write: leaves and nodes stored, the batches no longer pending. An event changed since its write
+ * is not read again here: the tree keeps what was written, and verification, which recomputes every
+ * new leaf from its event, names the change.
+ */
 async function appendBatches(manager: EntityManager, deps: IntegratorDeps, tree: Tree, batches: PendingBatchRow[], acceptLegacy: boolean): Promise<Tree & { events: number }> {
-  const checked = await checkBatches(manager, batches, deps.key, acceptLegacy);
-  // A batch that fails stays pending, where verification reports it: it is never signed into the tree.
+  const checked = openBatches(batches, deps.key, acceptLegacy);
+  // A batch without a good signature stays pending, where verification reports it: it is never signed into the tree.
   for (const { batch, fault } of checked) {
-    if (fault) deps.logger.error({ batchId: batch.batch_id, ...fault }, "an audit batch fails its signature or its events changed; it is left out of the tree");
+    if (fault) deps.logger.error({ batchId: batch.batch_id, ...fault }, "an audit batch fails its signature; it is left out of the tree");
   }
   const integrated = checked.filter((entry) => !entry.fault).map((entry) => entry.batch);
   const events = checked.flatMap((entry) => entry.events ?? []);
