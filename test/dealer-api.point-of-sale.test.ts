@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCustomer, createDealer, dealerToken, dealerWithAccess, putGrant, recordConsent, type DealerWithAccess } from "./support/fixtures";
+import { createCustomer, createDealer, customerRecord, dealerToken, dealerWithAccess, putGrant, recordConsent, type DealerWithAccess } from "./support/fixtures";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { asAdmin, auditOf, rawAuditText, readCustomer, theAuditOf, withoutRequestId } from "./dealer-api.support";
 import { ALL_ON, BODIES, countRows, PURCHASE, storedRecord, WARRANTY, write, type WriteRoute } from "./point-of-sale.support";
@@ -230,7 +230,32 @@ describe("the per-customer cap", () => {
   });
 });
 
+const FIXTURE_PREFERENCES = { email: true, phone: false, post: true, sms: false };
+
+/** The history rows of a CRM admin who set these preferences: one per channel changed. */
+function createdWith(preferences: Record<string, boolean>, adminId: unknown = expect.any(String)) {
+  return Object.entries(preferences).map(([channel, optedIn]) => ({ channel, optedIn, recordedAt: expect.any(String), actorType: "admin", actorId: adminId, dealerId: null, evidenceRef: null }));
+}
+
+const preferenceHistoryOf = async (customerId: string) =>
+  (await gw.http.get(`/v1/admin/customers/${customerId}/marketing-preferences`).auth(await gw.adminToken(), { type: "bearer" }).expect(200)).body.history as { actorType: string; actorId: string }[];
+
 describe("marketing preferences (policy P8)", () => {
+  it("when a CRM admin creates a customer, edits the preferences, or imports the record again, then each changed channel is in the history with the admin as actor", async () => {
+    const customer = await createCustomer(gw);
+    expect(await preferenceHistoryOf(customer.id)).toEqual(createdWith(FIXTURE_PREFERENCES));
+    const admin = (await preferenceHistoryOf(customer.id))[0]!.actorId;
+    const edited = { email: false, phone: false, post: true, sms: true };
+    await gw.http.patch(`/v1/admin/customers/${customer.id}`).auth(await gw.adminToken(), { type: "bearer" }).send({ marketingPreferences: edited }).expect(200);
+    expect((await preferenceHistoryOf(customer.id)).slice(4)).toEqual(createdWith({ email: false, sms: true }, admin));
+    const reimported = { ...customerRecord({ externalRef: customer.externalRef }), marketingPreferences: { ...edited, phone: true } };
+    await gw.http.post("/v1/admin/customers/import").auth(await gw.adminToken(), { type: "bearer" }).set("Content-Type", "application/x-ndjson").send(JSON.stringify(reimported)).expect(200);
+    expect((await preferenceHistoryOf(customer.id)).slice(6)).toEqual(createdWith({ phone: true }, admin));
+    // Removing the preferences turns off what was on.
+    await gw.http.patch(`/v1/admin/customers/${customer.id}`).auth(await gw.adminToken(), { type: "bearer" }).send({ marketingPreferences: null }).expect(200);
+    expect((await preferenceHistoryOf(customer.id)).slice(7)).toEqual(createdWith({ phone: false, post: false, sms: false }, admin));
+  });
+
   it("when a channel is turned off, then it takes effect at once, the history names who and when, and every consenting dealer's feed gets customer.marketing_updated", async () => {
     const access = await dealerWithAccess(gw, "record_accuracy", { write: true });
     const other = await createDealer(gw);
@@ -245,6 +270,7 @@ describe("marketing preferences (policy P8)", () => {
     const history = await gw.http.get(`/v1/admin/customers/${access.customer.id}/marketing-preferences`).auth(await gw.adminToken(), { type: "bearer" }).expect(200);
     expect(history.body.current).toEqual(response.body);
     expect(history.body.history).toEqual([
+      ...createdWith(FIXTURE_PREFERENCES),
       { channel: "email", optedIn: false, recordedAt: gw.clock.now.toISOString(), actorType: "dealer", actorId: access.credential.clientId, dealerId: access.dealer.id, evidenceRef: null },
     ]);
 
@@ -281,7 +307,8 @@ describe("marketing preferences (policy P8)", () => {
     // Turning channels on tells no dealer anything.
     expect(await countRows(gw, "SELECT COUNT(*) AS n FROM dealer_events WHERE customer_id = ?", [access.customer.id])).toBe(feedBefore);
     const history = await gw.http.get(`/v1/admin/customers/${access.customer.id}/marketing-preferences`).auth(await gw.adminToken(), { type: "bearer" }).expect(200);
-    expect(history.body.history.filter((row: { optedIn: boolean }) => row.optedIn)).toEqual(["email", "phone", "sms"].map((channel) => expect.objectContaining({ channel, evidenceRef: "SIGNED-REQ-77" })));
+    const dealerOptIns = history.body.history.filter((row: { optedIn: boolean; actorType: string }) => row.optedIn && row.actorType === "dealer");
+    expect(dealerOptIns).toEqual(["email", "phone", "sms"].map((channel) => expect.objectContaining({ channel, evidenceRef: "SIGNED-REQ-77" })));
     expect(await rawAuditText(gw, accepted)).not.toContain("SIGNED-REQ-77");
   });
 
@@ -295,7 +322,10 @@ describe("marketing preferences (policy P8)", () => {
       { eventId: expect.any(String), at: expect.any(String), dealerId: access.dealer.id, action: "customer.purchase.record", changedFields: expect.arrayContaining(["purchases.productRef"]) },
       { eventId: expect.any(String), at: expect.any(String), dealerId: access.dealer.id, action: "customer.marketing.update", changedFields: ["marketingPreferences.email"] },
     ]);
-    expect(report.body.marketingPreferenceHistory).toEqual([expect.objectContaining({ channel: "email", optedIn: false, dealerId: access.dealer.id })]);
+    expect(report.body.marketingPreferenceHistory).toEqual([
+      ...createdWith(FIXTURE_PREFERENCES),
+      expect.objectContaining({ channel: "email", optedIn: false, dealerId: access.dealer.id }),
+    ]);
     expect(JSON.stringify(report.body.dealerChanges)).not.toContain(sale.body.id === undefined ? "-" : PURCHASE.serialNumber);
   });
 

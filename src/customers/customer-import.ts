@@ -6,6 +6,7 @@ import { describeIssues } from "../http/validate";
 import { customerInputSchema, type CustomerInput } from "./customer-input";
 import { customersByExternalRef } from "./customer-records";
 import { newCustomer, replacedRecord } from "./customer-writes";
+import { recordAdminPreferences, type AdminRecordChange } from "./marketing-preferences";
 import { CustomerEntity, type Customer } from "./customer.entity";
 
 export const MAX_IMPORT_LINES = 50_000;
@@ -124,25 +125,32 @@ async function replaceRecords(manager: EntityManager, customers: Customer[]): Pr
 }
 
 /** Upserts by externalRef in batches, inside the caller's transaction; `onBatch` hears how many valid lines are done. */
-export async function importCustomers(manager: EntityManager, parsed: ParsedImport, now: Date, onBatch?: (done: number) => void): Promise<ImportResult> {
+export async function importCustomers(manager: EntityManager, parsed: ParsedImport, now: Date, adminId: string, onBatch?: (done: number) => void): Promise<ImportResult> {
   const result: ImportResult = { created: [], updated: [], rejected: [...parsed.rejected], total: parsed.total };
   let done = 0;
   for (const batch of batches(parsed.lines)) {
     const existing = await customersByExternalRef(manager, batch.map((entry) => entry.input.externalRef), { forUpdate: true });
     const inserts: PendingInsert[] = [];
     const replacements: Customer[] = [];
+    const changes: AdminRecordChange[] = [];
     for (const { line, input } of batch) {
       const current = existing.get(input.externalRef);
       if (!current) {
         inserts.push({ line, customer: newCustomer(input, now) });
       } else {
         const replaced = replacedRecord(current, input, now);
-        if (!isDeepStrictEqual(current.profile, replaced.profile)) replacements.push(replaced);
+        if (!isDeepStrictEqual(current.profile, replaced.profile)) {
+          replacements.push(replaced);
+          changes.push({ customerId: current.id, before: current.profile, after: replaced.profile });
+        }
         result.updated.push(current.id);
       }
     }
     await replaceRecords(manager, replacements);
     await insertBatch(manager, inserts, result);
+    const created = new Set(result.created);
+    for (const { customer } of inserts) if (created.has(customer.id)) changes.push({ customerId: customer.id, before: null, after: customer.profile });
+    await recordAdminPreferences(manager, changes, adminId, now);
     done += batch.length;
     onBatch?.(done);
   }

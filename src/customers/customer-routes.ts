@@ -47,7 +47,7 @@ export function customerRoutes(deps: AppDeps): Router {
 
   routes.post("/v1/admin/customers", CRM_ADMIN, async (req, res) => {
     const input = parse(customerInputSchema, req.body);
-    const customer = await auditedChange(deps, req, (manager) => createCustomer(manager, input, deps.clock()),
+    const customer = await auditedChange(deps, req, (manager) => createCustomer(manager, input, deps.clock(), req.ctx.actor!.id),
       (created) => ({ action: "customer.create", status: 201, customerId: created.id }));
     res.status(201).location(`/v1/admin/customers/${customer.id}`).json(customerRepresentation(customer));
   });
@@ -75,7 +75,7 @@ export function customerRoutes(deps: AppDeps): Router {
   routes.patch("/v1/admin/customers/:id", CRM_ADMIN, async (req, res) => {
     const id = idParam(req);
     const patch = parse(customerPatchSchema, req.body);
-    const { customer } = await auditedChange(deps, req, (manager) => updateCustomer(manager, id, patch, deps.clock()),
+    const { customer } = await auditedChange(deps, req, (manager) => updateCustomer(manager, id, patch, deps.clock(), req.ctx.actor!.id),
       (update) => ({ action: "customer.update", customerId: id, fields: update.changedFields }));
     res.json(customerRepresentation(customer));
   });
@@ -83,7 +83,7 @@ export function customerRoutes(deps: AppDeps): Router {
   routes.post("/v1/admin/customers/import", CRM_ADMIN, requireNdjson, ndjsonBody, async (req, res) => {
     if (typeof req.body !== "string") throw problems.validation("The import holds no customer lines", [{ path: "(body)", message: "is empty" }]);
     const parsed = parseImport(req.body);
-    const result = await auditedChange(deps, req, (manager) => importCustomers(manager, parsed, deps.clock()), importAuditFacts);
+    const result = await auditedChange(deps, req, (manager) => importCustomers(manager, parsed, deps.clock(), req.ctx.actor!.id), importAuditFacts);
     res.json({ created: result.created.length, updated: result.updated.length, rejected: result.rejected, total: result.total });
   });
 

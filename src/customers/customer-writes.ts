@@ -6,6 +6,7 @@ import type { CustomerData } from "./customer-fields";
 import type { CustomerInput, CustomerPatch } from "./customer-input";
 import { assertNotErased, externalRefTaken, loadCustomer, profileColumns } from "./customer-records";
 import { CustomerEntity, type Customer } from "./customer.entity";
+import { recordAdminPreferences } from "./marketing-preferences";
 
 function splitInput(input: CustomerInput): { externalRef: string; data: CustomerData } {
   const { externalRef, ...data } = input;
@@ -28,10 +29,11 @@ export function replacedRecord(existing: Customer, input: CustomerInput, now: Da
   return { ...existing, externalRef, ...profileColumns(data, existing.createdAt, now), updatedAt: now.toISOString() };
 }
 
-export async function createCustomer(manager: EntityManager, input: CustomerInput, now: Date): Promise<Customer> {
+export async function createCustomer(manager: EntityManager, input: CustomerInput, now: Date, adminId: string): Promise<Customer> {
   if (await externalRefTaken(manager, input.externalRef)) throw problems.conflict("A customer with that externalRef already exists");
   const customer = newCustomer(input, now);
   await manager.insert(CustomerEntity, customer);
+  await recordAdminPreferences(manager, [{ customerId: customer.id, before: null, after: customer.profile }], adminId, now);
   return customer;
 }
 
@@ -50,7 +52,7 @@ function applyPatch(profile: CustomerData, patch: Omit<CustomerPatch, "externalR
   return merged as CustomerData;
 }
 
-export async function updateCustomer(manager: EntityManager, id: string, patch: CustomerPatch, now: Date): Promise<CustomerUpdate> {
+export async function updateCustomer(manager: EntityManager, id: string, patch: CustomerPatch, now: Date, adminId: string): Promise<CustomerUpdate> {
   const existing = await loadCustomer(manager, id, { forUpdate: true });
   assertNotErased(existing);
   const { externalRef = existing.externalRef!, ...fields } = patch;
@@ -66,5 +68,6 @@ export async function updateCustomer(manager: EntityManager, id: string, patch: 
     externalRef: customer.externalRef, profile: customer.profile, emailNormalized: customer.emailNormalized, phone: customer.phone,
     lastActivityAt: customer.lastActivityAt, updatedAt: customer.updatedAt,
   });
+  await recordAdminPreferences(manager, [{ customerId: id, before: existing.profile, after: customer.profile }], adminId, now);
   return { customer, changedFields };
 }

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { problems, type AppError } from "../http/problem";
 import type { marketingPreferencesBody, purchaseBody, warrantyBody } from "./point-of-sale-input";
 import { MAX_RECORD_ENTRIES, type CustomerData } from "./customer-fields";
-import { MARKETING_CHANNELS, type MarketingChannel } from "./marketing-preference.entity";
+import type { MarketingChannel } from "./marketing-preference.entity";
+import { preferenceChanges } from "./marketing-preferences";
 
 type Purchase = NonNullable<CustomerData["purchases"]>[number];
 type Warranty = NonNullable<CustomerData["warranties"]>[number];
@@ -57,7 +58,7 @@ export interface PreferenceChange {
  */
 export function setMarketingPreferences(record: CustomerData, body: z.output<typeof marketingPreferencesBody>): RecordChange<Preferences> & { changes?: PreferenceChange[] } {
   const current = record.marketingPreferences;
-  const changes: PreferenceChange[] = MARKETING_CHANNELS.filter((channel) => current?.[channel] !== body[channel]).map((channel) => ({ channel, optedIn: body[channel] }));
+  const changes = preferenceChanges(current, body);
   const turnedOn = changes.filter((change) => change.optedIn).map((change) => change.channel);
   if (turnedOn.length > 0 && body.evidenceRef === undefined) {
     return {

@@ -68,7 +68,7 @@ async function importBlock(ctx: CliContext, block: { fileLine: number; json: str
   progress.increment(parsed.rejected.length);
   let reported = 0;
   const result = await auditedTransaction(ctx, async (manager, record) => {
-    const outcome = await importCustomers(manager, parsed, ctx.clock(), (done) => {
+    const outcome = await importCustomers(manager, parsed, ctx.clock(), ctx.actorId, (done) => {
       progress.increment(done - reported);
       reported = done;
     });
