@@ -68,13 +68,13 @@ function DealerPurges({ dealerId }: { dealerId: string }) {
   return (
     <>
       <dl class="facts">
-        <div><dt>Pending</dt><dd>{data.pending}</dd></div>
-        <div><dt>Oldest since</dt><dd>{formatDateTime(data.oldestSince)}</dd></div>
-        <div><dt>Last acknowledged</dt><dd>{data.acknowledgedAt ? `${formatDateTime(data.acknowledgedAt)} (event ${data.acknowledgedUpTo})` : "Never"}</dd></div>
+        <div><dt>{t("purges.pending")}</dt><dd>{data.pending}</dd></div>
+        <div><dt>{t("purges.oldest")}</dt><dd>{formatDateTime(data.oldestSince)}</dd></div>
+        <div><dt>{t("purges.lastAcknowledged")}</dt><dd>{data.acknowledgedAt ? t("purges.acknowledgedUpTo", { at: formatDateTime(data.acknowledgedAt), event: String(data.acknowledgedUpTo) }) : t("purges.never")}</dd></div>
       </dl>
-      {data.items.length === 0 ? <p class="empty">Nothing pending for this dealer.</p> : (
+      {data.items.length === 0 ? <p class="empty">{t("purges.noneForDealer")}</p> : (
         <table class="table">
-          <thead><tr><th scope="col">Event</th><th scope="col">Type</th><th scope="col">Customer</th><th scope="col">Purpose</th><th scope="col">Since</th><th scope="col">Waiting</th></tr></thead>
+          <thead><tr><th scope="col">{t("purges.col.event")}</th><th scope="col">{t("purges.col.type")}</th><th scope="col">{t("audit.col.customer")}</th><th scope="col">{t("audit.col.purpose")}</th><th scope="col">{t("purges.since")}</th><th scope="col">{t("purges.waiting")}</th></tr></thead>
           <tbody>
             {data.items.map((item) => (
               <tr key={item.id}>
@@ -89,7 +89,7 @@ function DealerPurges({ dealerId }: { dealerId: string }) {
           </tbody>
         </table>
       )}
-      {data.nextCursor && <p class="muted small">Showing the oldest {data.items.length}.</p>}
+      {data.nextCursor && <p class="muted small">{t("purges.showingOldest", { count: data.items.length })}</p>}
     </>
   );
 }

@@ -23,7 +23,7 @@ export function DealerPage({ params }: PageProps) {
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
-  if (!dealer.data) return <Page title="Dealer">{dealer.loading ? <Loading /> : <ErrorNotice problem={dealer.problem} />}</Page>;
+  if (!dealer.data) return <Page title={t("dealer.title")}>{dealer.loading ? <Loading /> : <ErrorNotice problem={dealer.problem} />}</Page>;
   const current = dealer.data;
   rememberName(current.id, current.name);
   const suspended = current.status === "suspended";
@@ -38,8 +38,8 @@ export function DealerPage({ params }: PageProps) {
       title={current.name}
       intro={<><Link href="/dealers">{t("nav.dealers")}</Link> · <span class="mono">{current.id}</span></>}
       actions={suspended
-        ? <Button variant="primary" busy={action.busy} onClick={changeStatus}>Reinstate dealer</Button>
-        : <Button variant="danger" onClick={() => setConfirming(true)}>Suspend dealer</Button>}
+        ? <Button variant="primary" busy={action.busy} onClick={changeStatus}>{t("dealer.reinstate")}</Button>
+        : <Button variant="danger" onClick={() => setConfirming(true)}>{t("dealer.suspend")}</Button>}
     >
       <dl class="facts">
         <div><dt>{t("customers.status")}</dt><dd><StatusBadge status={current.status} /></dd></div>
@@ -58,9 +58,9 @@ export function DealerPage({ params }: PageProps) {
       ) : <p><Button onClick={() => { setSaved(null); setEditing(true); }}>{t("dealer.edit")}</Button></p>}
       {!confirming && <ErrorNotice problem={action.problem} />}
       {confirming && (
-        <ConfirmDialog title={`Suspend ${current.name}?`} confirmLabel="Suspend dealer" danger busy={action.busy} problem={action.problem}
+        <ConfirmDialog title={t("dealer.suspendTitle", { name: current.name })} confirmLabel={t("dealer.suspend")} danger busy={action.busy} problem={action.problem}
           onConfirm={changeStatus} onCancel={() => { setConfirming(false); action.clear(); }}>
-          <p>The dealer loses access to every customer at once, including with tokens it already holds. Reinstating restores it.</p>
+          <p>{t("dealer.suspendBody")}</p>
         </ConfirmDialog>
       )}
       <CredentialsPanel dealerId={current.id} />
