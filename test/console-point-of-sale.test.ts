@@ -60,7 +60,10 @@ describe.skipIf(!runInBrowser)("the console and point-of-sale writes", { timeout
     const history = page.getByRole("table", { name: "Marketing preference history" });
     await history.waitFor();
     await expect.poll(() => history.textContent()).toContain(dealer.name);
-    expect(await history.getByRole("row").count()).toBe(2);
+    // Newest first: the dealer's opt-out, then the four channels the CRM admin set when creating the customer.
+    expect(await history.getByRole("row").count()).toBe(6);
+    expect(await history.getByRole("row").nth(1).textContent()).toContain(dealer.name);
+    expect(await history.getByRole("row").nth(2).textContent()).toMatch(/admin/i);
     await screenshot(page, "pos-02-marketing-history");
     expect(errors).toEqual([]);
   });
