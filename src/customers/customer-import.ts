@@ -147,8 +147,9 @@ export async function importCustomers(manager: EntityManager, parsed: ParsedImpo
       }
     }
     await replaceRecords(manager, replacements);
+    const createdBefore = result.created.length;
     await insertBatch(manager, inserts, result);
-    const created = new Set(result.created);
+    const created = new Set(result.created.slice(createdBefore));
     for (const { customer } of inserts) if (created.has(customer.id)) changes.push({ customerId: customer.id, before: null, after: customer.profile });
     await recordAdminPreferences(manager, changes, adminId, now);
     done += batch.length;
