@@ -87,9 +87,9 @@ async function extend(db: EntityManager, from: VerifiedTree, size: number): Prom
 }
 
 /** Every pending batch must carry the audit key's signature over exactly its events as they are now; returns their ids. */
-async function checkPending(db: EntityManager, key: AuditKey, treeHasCheckpoint: boolean): Promise<Set<string>> {
+async function checkPending(db: EntityManager, key: AuditKey, acceptLegacy: boolean): Promise<Set<string>> {
   const ids = new Set<string>();
-  for (const { events, fault } of await checkBatches(db, await pendingBatches(db), key, !treeHasCheckpoint)) {
+  for (const { events, fault } of await checkBatches(db, await pendingBatches(db), key, acceptLegacy)) {
     if (fault) throw new Bad(fault.problem, fault.eventId);
     for (const event of events) ids.add(event.id);
   }
@@ -135,7 +135,8 @@ export async function verifyAuditLog(dataSource: DataSource, key: AuditKey, opti
       if (start.size > treeSize) throw new Bad("inconsistent");
       const tree = await extend(db, start, treeSize);
       if (!foldSubtrees(tree.edge).equals(stated.rootHash)) throw new Bad("inconsistent");
-      const pending = await checkPending(db, key, checkpoint !== null);
+      // Unsigned legacy batches only before the first checkpoint, as the integrator takes them.
+      const pending = await checkPending(db, key, checkpoint === null);
       const seq = await checkNoStrays(db, start.seq, pending);
       for (const note of options.held ?? []) {
         const held = await extendsCheckpoint(db, key, note, treeSize, stated.rootHash);
