@@ -1,28 +1,48 @@
+import type { ComponentChildren } from "preact";
 import { useRef } from "preact/hooks";
 import type { IssuedCredential } from "../../api/types";
 import { t } from "../../i18n/translate";
 import { Button } from "../../ui/button";
 import { CopyButton } from "../../ui/copy-button";
 
-/** The one moment the secret exists outside the dealer's system: it is never fetched again. */
-export function IssuedSecret({ credential, onDone }: { credential: IssuedCredential; onDone: () => void }) {
-  const clientIdInput = useRef<HTMLInputElement>(null);
-  const secretInput = useRef<HTMLInputElement>(null);
+/** One value shown once: read-only, selectable, with its copy button. */
+function SecretRow({ id, label, value, what }: { id: string; label: string; value: string; what: string }) {
+  const input = useRef<HTMLInputElement>(null);
   return (
-    <div class="secret" role="region" aria-label={t("secret.credentialRegion")}>
-      <p class="notice-title">{t("secret.credentialTitle")}</p>
-      <p>{t("secret.credentialBody")}</p>
-      <div class="secret-row">
-        <label for="issued-client-id">{t("credentials.clientId")}</label>
-        <input id="issued-client-id" ref={clientIdInput} class="mono" readOnly value={credential.clientId} />
-        <CopyButton text={credential.clientId} what={t("copy.clientId")} input={() => clientIdInput.current} />
-      </div>
-      <div class="secret-row">
-        <label for="issued-client-secret">{t("credentials.clientSecret")}</label>
-        <input id="issued-client-secret" ref={secretInput} class="mono" readOnly value={credential.clientSecret} />
-        <CopyButton text={credential.clientSecret} what={t("copy.clientSecret")} input={() => secretInput.current} />
-      </div>
+    <div class="secret-row">
+      <label for={id}>{label}</label>
+      <input id={id} ref={input} class="mono" readOnly value={value} />
+      <CopyButton text={value} what={what} input={() => input.current} />
+    </div>
+  );
+}
+
+/** The one moment a secret exists outside the dealer's system: it is never fetched again. */
+function ShownOnce({ region, title, body, onDone, children }: { region: string; title: string; body: string; onDone: () => void; children: ComponentChildren }) {
+  return (
+    <div class="secret" role="region" aria-label={region}>
+      <p class="notice-title">{title}</p>
+      <p>{body}</p>
+      {children}
       <div class="actions"><Button onClick={onDone}>{t("secret.stored")}</Button></div>
     </div>
+  );
+}
+
+export function IssuedSecret({ credential, onDone }: { credential: IssuedCredential; onDone: () => void }) {
+  return (
+    <ShownOnce region={t("secret.credentialRegion")} title={t("secret.credentialTitle")} body={t("secret.credentialBody")} onDone={onDone}>
+      <SecretRow id="issued-client-id" label={t("credentials.clientId")} value={credential.clientId} what={t("copy.clientId")} />
+      <SecretRow id="issued-client-secret" label={t("credentials.clientSecret")} value={credential.clientSecret} what={t("copy.clientSecret")} />
+    </ShownOnce>
+  );
+}
+
+/** A webhook's signing secret, shown once when it is set or rotated. */
+export function WebhookSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
+  return (
+    <ShownOnce region={t("webhook.secretTitle")} title={t("webhook.secretTitle")} body={t("webhook.secretBody")} onDone={onDone}>
+      <SecretRow id="webhook-secret" label={t("webhook.secret")} value={secret} what={t("copy.signingSecret")} />
+    </ShownOnce>
   );
 }

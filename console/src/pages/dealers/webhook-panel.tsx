@@ -1,15 +1,15 @@
-import { useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { deleteWebhook, getWebhook, listDeliveries, putWebhook, replayDelivery, type WebhookDelivery, type WebhookState } from "../../api/webhooks";
 import { t, tMaybe } from "../../i18n/translate";
 import { Button } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
-import { CopyButton } from "../../ui/copy-button";
 import { ErrorNotice } from "../../ui/error-notice";
 import { TextField } from "../../ui/fields";
 import { formatDateTime, formatNumber } from "../../ui/format";
 import { Loading, Panel } from "../../ui/page";
 import { StatusBadge } from "../../ui/status-badge";
 import { useAction, useResource } from "../../ui/use-resource";
+import { WebhookSecret } from "./issued-secret";
 
 const STATUS_TONE: Record<string, string> = { failing: "suspended", disabled: "erased", delivered: "active", abandoned: "erased", pending: "expired" };
 const badge = (status: string) => <StatusBadge status={STATUS_TONE[status] ?? status} label={tMaybe(`webhook.status.${status}`) ?? status} />;
@@ -21,22 +21,6 @@ const RETRY_HOURS = 24;
 function answerOf(delivery: WebhookDelivery): string {
   const status = delivery.lastStatus !== undefined ? `HTTP ${delivery.lastStatus}` : "";
   return [status || delivery.lastError, delivery.lastResponse].filter(Boolean).join(" · ") || "—";
-}
-
-function NewSecret({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const input = useRef<HTMLInputElement>(null);
-  return (
-    <div class="secret" role="region" aria-label={t("webhook.secretTitle")}>
-      <p class="notice-title">{t("webhook.secretTitle")}</p>
-      <p>{t("webhook.secretBody")}</p>
-      <div class="secret-row">
-        <label for="webhook-secret">{t("webhook.secret")}</label>
-        <input id="webhook-secret" ref={input} class="mono" readOnly value={secret} />
-        <CopyButton text={secret} what={t("copy.signingSecret")} input={() => input.current} />
-      </div>
-      <div class="actions"><Button onClick={onDone}>{t("secret.stored")}</Button></div>
-    </div>
-  );
 }
 
 function Deliveries({ dealerId, reloadKey, onReplayed }: { dealerId: string; reloadKey: number; onReplayed: () => void }) {
@@ -120,7 +104,7 @@ export function WebhookPanel({ dealerId }: { dealerId: string }) {
     <Panel title={t("webhook.title")} actions={current && <Button variant="danger" onClick={() => setRemoving(true)}>{t("webhook.remove")}</Button>}>
       <p class="muted">{t("webhook.intro", { hours: RETRY_HOURS })}</p>
       <ErrorNotice problem={webhook.problem} />
-      {secret && <NewSecret secret={secret} onDone={() => setSecret(null)} />}
+      {secret && <WebhookSecret secret={secret} onDone={() => setSecret(null)} />}
       {webhook.loading && !webhook.data ? <Loading /> : current && <Summary webhook={current} />}
       <form onSubmit={submit} aria-label={t("webhook.form")}>
         <TextField label={current ? t("webhook.newUrl") : t("webhook.url")} value={url} onInput={setUrl} required={!current} optional={Boolean(current)} mono name="webhook-url"
