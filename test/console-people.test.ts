@@ -20,12 +20,14 @@ describe.skipIf(!runInBrowser)("the console for compliance officers and CRM agen
   const tag = randomUUID().slice(0, 6);
   const dealerName = `Juwelier Van Dam ${tag}`;
   let customer: { id: string; externalRef: string; name: { family: string } };
+  let dealerId: string;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
     gw = await startTestGateway({ clock: new TestClock(new Date()), env: { RATE_LIMIT_PER_MINUTE: "100000" } });
     browser = await launchChromium();
     const dealer = await createDealer(gw, { name: dealerName, country: "NL" });
+    dealerId = dealer.id;
     const credential = await createCredential(gw, dealer.id);
     await putGrant(gw, dealer.id, "service_delivery");
     customer = await createCustomer(gw, { externalRef: `CRM-NL-${tag}` });
@@ -147,6 +149,20 @@ describe.skipIf(!runInBrowser)("the console for compliance officers and CRM agen
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${path} scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
     }
+    await page.close();
+  });
+
+  it("when the console is 375 px wide and French, then the dealer page, its suspend dialog and the dealer's pending purges neither scroll sideways nor stay English", async () => {
+    const page = await signedIn({ viewport: PHONE, locale: "fr-FR", path: `/dealers/${dealerId}` });
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await page.getByRole("button", { name: "Suspendre le revendeur" }).click();
+    await page.getByRole("dialog", { name: `Suspendre ${dealerName} ?` }).waitFor();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await screenshot(page, "phone-fr-dealer-suspend");
+    await page.goto(`${gw.url}/console/audit/purges?dealerId=${dealerId}`);
+    await page.getByText("Dernier accusé de réception").waitFor();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await screenshot(page, "phone-fr-dealer-purges");
     await page.close();
   });
 
