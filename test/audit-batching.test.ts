@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseEntries } from "../src/audit/audit-batch";
+import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
+import { eventLeafHash } from "../src/audit/audit-leaf";
 import { createAuditLog, type AuditInput } from "../src/audit/audit-log";
 import { withDatabaseLock } from "../src/db/database-lock";
 import { isMysql } from "../src/db/dialect";
@@ -59,6 +62,25 @@ describe("batched audit writes", () => {
       expect(await batchSizes("test.batch_together")).toEqual([20]);
     });
     expect((await eventsOf("test.batch_together")).map((row) => row.request_id)).toEqual(inputs.map((input) => input.requestId));
+  });
+
+  it("when events carry empty, nested, odd or absent optional values, then the leaf signed at write is the one a reader recomputes from the stored row", async () => {
+    const audit = createAuditLog(gw.dataSource, gw.clock.read, gw.gateway.auditKey, { batch: true });
+    const inputs: AuditInput[] = [
+      event("test.leaf_as_read"),
+      { ...event("test.leaf_as_read"), fields: [], detail: {} },
+      { ...event("test.leaf_as_read"), fields: ["name", "email"], detail: { note: "é ✓ \u0000 \"quoted\"", list: [1, null, { deep: true }], skipped: undefined, at: new Date(0) } },
+      { ...event("test.leaf_as_read"), dealerId: null, customerId: randomUUID(), purpose: "service_delivery", reason: "no_consent", consentId: undefined, detail: "plain text", decision: "deny", status: 404 },
+      { ...event("test.leaf_as_read"), detail: [1.5, -0, 1e21, "🎉"] },
+    ];
+    const signed = await withIntegrationHeld(async () => {
+      await Promise.all(inputs.map((input) => audit.record(input)));
+      const batches: { entries: string }[] = await gw.dataSource.query("SELECT entries FROM audit_pending");
+      return new Map(batches.flatMap((batch) => parseEntries(batch.entries)!).map((entry) => [entry.id, entry.leaf.toString("hex")]));
+    });
+    const rows: AuditEventRow[] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE action = ?`, ["test.leaf_as_read"]);
+    expect(rows).toHaveLength(inputs.length);
+    for (const row of rows) expect(signed.get(row.id)).toBe(eventLeafHash(publicAuditEvent(row)).toString("hex"));
   });
 
   it("when more events wait than one batch may carry, then they are split, none over the limit and none lost", async () => {

@@ -1,4 +1,4 @@
-import { leafHash } from "./merkle";
+import { textLeafHash } from "./merkle";
 import type { PublicAuditEvent } from "./audit-event-rows";
 
 export const LEAF_FORMAT = "dealer-gateway/audit-event/v2";
@@ -10,13 +10,17 @@ export const LEAF_FORMAT = "dealer-gateway/audit-event/v2";
  * anyone holding an export can recompute it without the database.
  */
 export function canonicalEventBytes(event: PublicAuditEvent): Buffer {
-  return Buffer.from(JSON.stringify([
+  return Buffer.from(canonicalEventText(event), "utf8");
+}
+
+function canonicalEventText(event: PublicAuditEvent): string {
+  return JSON.stringify([
     LEAF_FORMAT, event.id, event.at, event.actorType, event.actorId, event.action, event.dealerId ?? null, event.customerId ?? null,
     event.purpose ?? null, event.decision, event.reason ?? null, event.consentId ?? null, event.grantId ?? null, event.fields ?? null,
     event.status, event.requestId, event.ip, event.detail ?? null,
-  ]), "utf8");
+  ]);
 }
 
 export function eventLeafHash(event: PublicAuditEvent): Buffer {
-  return leafHash(canonicalEventBytes(event));
+  return textLeafHash(canonicalEventText(event));
 }

@@ -7,7 +7,7 @@ import { inTransaction } from "../db/transaction";
 import { problems } from "../http/problem";
 import { PENDING_INSERT, signBatch, type SignedEvent } from "./audit-batch";
 import type { ActorType, AuditEvent } from "./audit-event.entity";
-import { publicAuditEvent, type AuditEventRow } from "./audit-event-rows";
+import type { PublicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
 
@@ -82,10 +82,24 @@ interface PreparedEvent extends SignedEvent {
   values: unknown[];
 }
 
+/**
+ * The event as publicAuditEvent will read it back from its row, built from the input without that
+ * round trip: a JSON column reads back as what was stringified, and stringifying that again gives the
+ * same text, so the leaf hash is the one a reader recomputes.
+ */
+function asWritten(input: AuditInput, id: string, at: string): PublicAuditEvent {
+  return {
+    id, at, actorType: input.actorType, actorId: input.actorId, action: input.action, dealerId: input.dealerId ?? undefined,
+    customerId: input.customerId ?? undefined, purpose: input.purpose ?? undefined, decision: input.decision, reason: input.reason ?? undefined,
+    consentId: input.consentId ?? undefined, grantId: input.grantId ?? undefined, fields: input.fields ?? undefined, status: input.status,
+    requestId: input.requestId, ip: input.ip, detail: input.detail ?? undefined,
+  };
+}
+
 function prepare(input: AuditInput, at: string): PreparedEvent {
   const values = rowValues(input, at);
-  const row = Object.fromEntries(INSERT_COLUMNS.map((name, i) => [name, values[i]])) as unknown as AuditEventRow;
-  return { id: values[0] as string, leaf: eventLeafHash(publicAuditEvent(row)), values };
+  const id = values[0] as string;
+  return { id, leaf: eventLeafHash(asWritten(input, id, at)), values };
 }
 
 type Executor = Pick<EntityManager, "query">;

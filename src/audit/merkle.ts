@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 /**
  * RFC 9162 section 2.1 Merkle tree hashing, proofs and their verification. Proof construction is
@@ -23,8 +23,15 @@ export interface LeafRange {
 
 export const EMPTY_ROOT: Hash = createHash("sha256").digest();
 
+const LEAF_PREFIX = Buffer.of(0x00);
+
 export function leafHash(data: Buffer): Hash {
-  return createHash("sha256").update(Buffer.of(0x00)).update(data).digest();
+  return hash("sha256", Buffer.concat([LEAF_PREFIX, data]), "buffer");
+}
+
+/** leafHash of a text's UTF-8 bytes, without copying them first: U+0000 is the one byte 0x00. */
+export function textLeafHash(text: string): Hash {
+  return hash("sha256", `\u0000${text}`, "buffer");
 }
 
 export function interiorHash(left: Hash, right: Hash): Hash {
