@@ -70,8 +70,8 @@ describe("batched audit writes", () => {
       event("test.leaf_as_read"),
       { ...event("test.leaf_as_read"), fields: [], detail: {} },
       { ...event("test.leaf_as_read"), fields: ["name", "email"], detail: { note: "é ✓ \u0000 \"quoted\"", list: [1, null, { deep: true }], skipped: undefined, at: new Date(0) } },
-      { ...event("test.leaf_as_read"), dealerId: null, customerId: randomUUID(), purpose: "service_delivery", reason: "no_consent", consentId: undefined, detail: "plain text", decision: "deny", status: 404 },
-      { ...event("test.leaf_as_read"), detail: [1.5, -0, 1e21, "🎉"] },
+      { ...event("test.leaf_as_read"), dealerId: null, customerId: randomUUID(), purpose: "service_delivery", reason: "no_consent", consentId: undefined, detail: { text: "plain" }, decision: "deny", status: 404 },
+      { ...event("test.leaf_as_read"), detail: { numbers: [1.5, -0, 1e21, "🎉"] } },
     ];
     const signed = await withIntegrationHeld(async () => {
       await Promise.all(inputs.map((input) => audit.record(input)));
