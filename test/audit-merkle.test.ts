@@ -1,9 +1,10 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import {
-  appendLeaves, consistencyRanges, EMPTY_ROOT, inclusionRanges, interiorHash, leafHash, perfectSubtrees, rangeHashes,
+  appendLeaves, consistencyRanges, EMPTY_ROOT, foldSubtrees, inclusionRanges, interiorHash, leafHash, perfectSubtrees, rangeHashes,
   rootFromInclusionProof, verifyConsistency, verifyInclusion, type Hash, type NodeId, type NodeReader,
 } from "../src/audit/merkle";
+import { TILE_WIDTH, tileGrowth, tileNode, tileSpan } from "../src/audit/merkle-tiles";
 
 const hex = (text: string): Buffer => Buffer.from(text, "hex");
 
@@ -42,19 +43,30 @@ function referenceRoot(leaves: Hash[]): Hash {
   return interiorHash(referenceRoot(leaves.slice(0, k)), referenceRoot(leaves.slice(k)));
 }
 
-/** An in-memory node store filled the way the integrator fills the database's. */
-function buildTree(leaves: Hash[]): { read: NodeReader; root: (size: number) => Promise<Hash> } {
-  const nodes = new Map<string, Hash>();
-  const { completed } = appendLeaves(0, [], leaves);
-  for (const node of completed) nodes.set(`${node.level}/${node.index}`, node.hash);
+/** An in-memory tile store filled the way the integrator fills the database's: appended in batches, partial tiles extended. */
+function buildTree(leaves: Hash[], batch = 37): { read: NodeReader; root: (size: number) => Promise<Hash>; tiles: Map<string, Hash[]>; edge: Hash[] } {
+  const tiles = new Map<string, Hash[]>();
+  let state = { size: 0, edge: [] as Hash[] };
+  for (let start = 0; start < leaves.length; start += batch) {
+    const next = appendLeaves(state.size, state.edge, leaves.slice(start, start + batch));
+    for (const growth of tileGrowth(next.completed)) {
+      const key = `${growth.tile.level}/${growth.tile.index}`;
+      const tile = tiles.get(key) ?? [];
+      if (tile.length !== growth.from) throw new Error(`tile ${key} holds ${tile.length} hashes, the append expects ${growth.from}`);
+      tiles.set(key, [...tile, ...growth.hashes]);
+    }
+    state = next;
+  }
   const read: NodeReader = async (ids: NodeId[]) =>
     ids.map((id) => {
-      const hash = nodes.get(`${id.level}/${id.index}`);
+      const span = tileSpan(id);
+      const tile = tiles.get(`${span.tile.level}/${span.tile.index}`) ?? [];
+      const hash = tileNode(span, tile.length, (position) => tile[position]!);
       if (!hash) throw new Error(`node ${id.level}/${id.index} missing`);
       return hash;
     });
   const root = async (size: number) => (await rangeHashes([{ start: 0, end: size }], read))[0]!;
-  return { read, root };
+  return { read, root, tiles, edge: state.edge };
 }
 
 const proofOf = async (ranges: ReturnType<typeof inclusionRanges>, read: NodeReader) => rangeHashes(ranges, read);
@@ -178,5 +190,39 @@ describe("RFC 9162 Merkle tree: properties against the recursive definition", ()
         if (from > 3 && from < to) expect(verifyConsistency(from, to, referenceRoot(other.slice(0, from)), referenceRoot(all.slice(0, to)), proof)).toBe(false);
       }),
     );
+  });
+});
+
+describe("the tree's nodes stored as tiles of 256 hashes", () => {
+  const randomLeaves = (count: number) => Array.from({ length: count }, (_, i) => leafHash(Buffer.from(`tiled-${i}`)));
+
+  test("every perfect subtree of 600 leaves, read from its tile, equals the recursive MTH of its leaves", async () => {
+    const all = randomLeaves(600);
+    const tree = buildTree(all, 53);
+    expect([...tree.tiles.keys()].sort()).toEqual(["0/0", "0/1", "0/2", "1/0"]);
+    expect(tree.tiles.get("0/2")).toHaveLength(600 - 2 * TILE_WIDTH);
+    expect(tree.tiles.get("1/0")).toHaveLength(2);
+    for (let level = 0; 2 ** level <= all.length; level++) {
+      const nodes = Array.from({ length: Math.floor(all.length / 2 ** level) }, (_, index) => ({ level, index }));
+      const hashes = await tree.read(nodes);
+      nodes.forEach((node, i) => expect(hashes[i]!.equals(referenceRoot(all.slice(node.index * 2 ** level, (node.index + 1) * 2 ** level)))).toBe(true));
+    }
+    for (const size of [1, 255, 256, 257, 511, 512, 513, 599, 600]) expect((await tree.root(size)).equals(referenceRoot(all.slice(0, size)))).toBe(true);
+  });
+
+  test("a node beyond what the tiles hold is missing, not made up", async () => {
+    const tree = buildTree(randomLeaves(300));
+    await expect(tree.read([{ level: 0, index: 300 }])).rejects.toThrow(/missing/);
+    await expect(tree.read([{ level: 2, index: 75 }])).rejects.toThrow(/missing/);
+    await expect(tree.read([{ level: 8, index: 1 }])).rejects.toThrow(/missing/);
+    await expect(tree.read([{ level: 9, index: 0 }])).rejects.toThrow(/missing/);
+  });
+
+  test("past 65,536 leaves a third tile level holds the nodes of level 16, and the root read from tiles is the appended tree's", async () => {
+    const tree = buildTree(randomLeaves(TILE_WIDTH ** 2 + 300), 1000);
+    expect(tree.tiles.get("2/0")).toHaveLength(1);
+    expect(tree.tiles.get("1/0")).toHaveLength(TILE_WIDTH);
+    expect(tree.tiles.get("1/1")).toHaveLength(1);
+    expect((await tree.root(TILE_WIDTH ** 2 + 300)).equals(foldSubtrees(tree.edge))).toBe(true);
   });
 });

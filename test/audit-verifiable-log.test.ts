@@ -10,6 +10,8 @@ import { generateAuditKey } from "../src/audit/audit-key";
 import { eventLeafHash } from "../src/audit/audit-leaf";
 import { verifyAuditLog } from "../src/audit/audit-verify";
 import { verifyConsistency, verifyInclusion } from "../src/audit/merkle";
+import { TILE_WIDTH } from "../src/audit/merkle-tiles";
+import { leafNodeHashes } from "../src/audit/audit-tree-store";
 import { openNote, parseCheckpointText, parseVerifierKey } from "../src/audit/signed-note";
 import { createLogger } from "../src/ops/logger";
 import { runCommand } from "./support/cli";
@@ -18,7 +20,7 @@ import { startTestGateway, testAuditKeyPem, type TestGateway } from "./support/g
 import { countRows } from "./support/db-state";
 import { auditGet, auditor, dropTriggers, eventsWhere, integrate, verify, writeEvent } from "./audit.support";
 
-const INTEGRITY_TABLES = ["audit_leaves", "audit_tree_nodes", "audit_checkpoints", "audit_verified_marks", "audit_pending"];
+const INTEGRITY_TABLES = ["audit_leaves", "audit_tree_tiles", "audit_checkpoints", "audit_verified_marks", "audit_pending"];
 
 const gateways: TestGateway[] = [];
 afterEach(async () => {
@@ -52,6 +54,18 @@ async function checkpointJson(gw: TestGateway) {
 async function asDba(gw: TestGateway, sql: string, params: unknown[] = []): Promise<void> {
   for (const table of ["audit_events", ...INTEGRITY_TABLES]) await dropTriggers(gw, table);
   await gw.dataSource.query(sql, params);
+}
+
+/** What a DBA rolling the tree back to `size` leaves does to its tiles: each keeps only the hashes of nodes within the first `size` leaves. */
+async function truncateTiles(gw: TestGateway, size: number): Promise<void> {
+  const tiles: { level: number | string; tile_index: number | string; hashes: string }[] = await gw.dataSource.query("SELECT level, tile_index, hashes FROM audit_tree_tiles");
+  for (const tile of tiles) {
+    const nodes = Math.floor(size / TILE_WIDTH ** Number(tile.level));
+    const keep = Math.max(0, Math.min(TILE_WIDTH, nodes - Number(tile.tile_index) * TILE_WIDTH));
+    const where = [tile.level, tile.tile_index];
+    if (keep === 0) await gw.dataSource.query("DELETE FROM audit_tree_tiles WHERE level = ? AND tile_index = ?", where);
+    else await gw.dataSource.query("UPDATE audit_tree_tiles SET hashes = ? WHERE level = ? AND tile_index = ?", [tile.hashes.slice(0, keep * 64), ...where]);
+  }
 }
 
 const newestEvent = async (gw: TestGateway) => (await eventsWhere<{ id: string }>(gw, "1 = 1")).at(-1)!.id;
@@ -126,7 +140,7 @@ describe("the audit log as a Merkle tree", () => {
     const gw = await busyGateway();
     await verify(gw);
     const before = await countRows(gw, table);
-    const column = { audit_leaves: "event_id", audit_tree_nodes: "hash", audit_checkpoints: "note", audit_verified_marks: "signature" }[table];
+    const column = { audit_leaves: "event_id", audit_tree_tiles: "hashes", audit_checkpoints: "note", audit_verified_marks: "signature" }[table];
     await expect(gw.dataSource.query(`UPDATE ${table} SET ${column} = 'x'`)).rejects.toThrow(/append-only/);
     await expect(gw.dataSource.query(`DELETE FROM ${table}`)).rejects.toThrow(/append-only/);
     expect(await countRows(gw, table)).toBe(before);
@@ -144,9 +158,10 @@ describe("a rogue database administrator", () => {
     // The integrator signs into the tree the leaf that was signed at write, not the edited event, and verification still names it.
     await integrate(gw);
     const [leaf]: { leaf_index: number | string }[] = await gw.dataSource.query("SELECT leaf_index FROM audit_leaves WHERE event_id = ?", [event!.id]);
-    const [node]: { hash: string }[] = await gw.dataSource.query("SELECT hash FROM audit_tree_nodes WHERE level = 0 AND node_index = ?", [leaf!.leaf_index]);
+    const index = Number(leaf!.leaf_index);
+    const stored = (await leafNodeHashes(gw.dataSource, index, index + 1)).get(index);
     const [edited] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [event!.id]) as AuditEventRow[];
-    expect(node!.hash).toBe(eventLeafHash(publicAuditEvent({ ...edited!, decision: "deny" })).toString("hex"));
+    expect(stored?.toString("hex")).toBe(eventLeafHash(publicAuditEvent({ ...edited!, decision: "deny" })).toString("hex"));
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
   });
 
@@ -198,7 +213,7 @@ describe("a rogue database administrator", () => {
     await dba.dataSource.query("DELETE FROM audit_checkpoints WHERE tree_size > ?", [before.treeSize]);
     const gone: { event_id: string }[] = await dba.dataSource.query("SELECT event_id FROM audit_leaves WHERE leaf_index >= ?", [before.treeSize]);
     await dba.dataSource.query("DELETE FROM audit_leaves WHERE leaf_index >= ?", [before.treeSize]);
-    await dba.dataSource.query("DELETE FROM audit_tree_nodes WHERE ((node_index + 1) << level) > ?", [before.treeSize]);
+    await truncateTiles(dba, before.treeSize);
     for (const { event_id } of gone) await dba.dataSource.query("DELETE FROM audit_events WHERE id = ?", [event_id]);
     await dba.dataSource.query("DELETE FROM audit_events WHERE id NOT IN (SELECT event_id FROM audit_leaves)");
     await dba.gateway.stop();
@@ -324,9 +339,9 @@ describe("verification continues from its signed mark", () => {
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
     await gw.dataSource.query("UPDATE audit_verified_marks SET seq = ? WHERE tree_size = ?", [mark.seq, mark.tree_size]);
     expect(await verify(gw)).toMatchObject({ ok: true });
-    // The mark's tree is read back from the nodes of its right edge: the largest perfect subtree among them is rewritten.
-    const level = Math.floor(Math.log2(Number((await latestMark()).tree_size)));
-    await gw.dataSource.query("UPDATE audit_tree_nodes SET hash = ? WHERE level = ? AND node_index = 0", ["00".repeat(32), level]);
+    // The mark's tree is read back from the nodes of its right edge: the first leaf, under the largest perfect subtree among them, is rewritten.
+    const [tile]: { hashes: string }[] = await gw.dataSource.query("SELECT hashes FROM audit_tree_tiles WHERE level = 0 AND tile_index = 0");
+    await gw.dataSource.query("UPDATE audit_tree_tiles SET hashes = ? WHERE level = 0 AND tile_index = 0", [`${"00".repeat(32)}${tile!.hashes.slice(64)}`]);
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "inconsistent" });
   });
 

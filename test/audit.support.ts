@@ -42,7 +42,7 @@ export async function verify(gw: TestGateway): Promise<VerifyResult> {
 
 /** What a rogue DBA does first: remove the append-only triggers. */
 export async function dropTriggers(gw: TestGateway, table: string): Promise<void> {
-  for (const op of ["update", "delete"]) await gw.dataSource.query(`DROP TRIGGER IF EXISTS ${table}_no_${op}`);
+  for (const trigger of ["no_update", "no_delete", "grow_only"]) await gw.dataSource.query(`DROP TRIGGER IF EXISTS ${table}_${trigger}`);
 }
 
 export async function recreateTriggers(gw: TestGateway, table: string): Promise<void> {

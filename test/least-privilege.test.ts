@@ -155,7 +155,7 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
   });
 
   const AUDIT_TABLES: Record<string, string> = {
-    audit_events: "reason", audit_leaves: "event_id", audit_tree_nodes: "hash", audit_checkpoints: "note",
+    audit_events: "reason", audit_leaves: "event_id", audit_checkpoints: "note",
   };
   it.each(Object.keys(AUDIT_TABLES))("when that user tries to change %s, then the privilege system refuses", async (table) => {
     const denied = { code: "ER_TABLEACCESS_DENIED_ERROR" };
@@ -166,6 +166,20 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
     await expect(runtime.query(`DROP TRIGGER ${table}_no_update`)).rejects.toThrow(/denied/i);
     const [rows] = await runtime.query(`SELECT COUNT(*) AS n FROM ${table}`);
     expect(Number((rows as { n: number }[])[0]!.n)).toBeGreaterThan(0);
+  });
+
+  it("when that user tries to rewrite or remove a tile of the Merkle tree, which it may only extend, then the database refuses", async () => {
+    const denied = { code: "ER_TABLEACCESS_DENIED_ERROR" };
+    const [before] = await runtime.query("SELECT level, tile_index, hashes FROM audit_tree_tiles ORDER BY level, tile_index");
+    await expect(runtime.query("UPDATE audit_tree_tiles SET hashes = 'x'")).rejects.toThrow(/append-only/);
+    await expect(runtime.query("UPDATE audit_tree_tiles SET hashes = CONCAT('00', hashes)")).rejects.toThrow(/append-only/);
+    await expect(runtime.query("UPDATE audit_tree_tiles SET tile_index = tile_index + 1000")).rejects.toThrow(/append-only/);
+    await expect(runtime.query("DELETE FROM audit_tree_tiles")).rejects.toMatchObject(denied);
+    await expect(runtime.query("TRUNCATE TABLE audit_tree_tiles")).rejects.toMatchObject(denied);
+    await expect(runtime.query("DROP TRIGGER audit_tree_tiles_grow_only")).rejects.toThrow(/denied/i);
+    const [after] = await runtime.query("SELECT level, tile_index, hashes FROM audit_tree_tiles ORDER BY level, tile_index");
+    expect(after).toEqual(before);
+    expect(after).not.toHaveLength(0);
   });
 
   it("when that user tries to delete anything but an admin user, then the privilege system refuses", async () => {

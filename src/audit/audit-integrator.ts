@@ -5,7 +5,7 @@ import { inTransaction } from "../db/transaction";
 import { entryCount, isLegacyBatch, type PendingBatchRow } from "./audit-batch";
 import { extendsCheckpoint, openBatches } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
-import { latestCheckpoint, pendingBatches, treeEdge, type Queryable } from "./audit-tree-store";
+import { latestCheckpoint, pendingBatches, storeTreeNodes, treeEdge, type Queryable } from "./audit-tree-store";
 import { appendToWitness, lastWitnessed } from "./audit-witness";
 import { appendLeaves, foldSubtrees, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./signed-note";
@@ -71,7 +71,7 @@ interface Tree {
 
 /**
  * Appends the events of batches with a good signature to `tree`, as the leaf hashes that were signed
- * at write: leaves and nodes stored, the batches no longer pending. An event changed since its write
+ * at write: leaves and node tiles stored, the batches no longer pending. An event changed since its write
  * is not read again here: the tree keeps what was written, and verification, which recomputes every
  * new leaf from its event, names the change.
  */
@@ -86,7 +86,7 @@ async function appendBatches(manager: EntityManager, deps: IntegratorDeps, tree:
   if (events.length === 0) return { ...tree, events: 0 };
   const grown = appendLeaves(tree.size, tree.edge, events.map((event) => event.leaf));
   await insertRows(manager, "audit_leaves", ["leaf_index", "event_id"], events.map((event, i) => [tree.size + i, event.id]));
-  await insertRows(manager, "audit_tree_nodes", ["level", "node_index", "hash"], grown.completed.map((node) => [node.level, node.index, node.hash.toString("hex")]));
+  await storeTreeNodes(manager, grown.completed);
   await manager.query(`DELETE FROM audit_pending WHERE batch_id IN (${integrated.map(() => "?").join(", ")})`, integrated.map((batch) => batch.batch_id));
   return { size: grown.size, edge: grown.edge, events: events.length };
 }

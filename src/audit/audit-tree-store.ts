@@ -4,9 +4,10 @@ import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "./audi
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
 import { EMPTY_ROOT, perfectSubtrees, type Hash, type NodeId, type NodeReader } from "./merkle";
+import { TILE_WIDTH, tileGrowth, tileNode, tileSpan, type TileId } from "./merkle-tiles";
 import { checkpointText, openNote, parseCheckpointText, signNote } from "./signed-note";
 
-/** Where the Merkle tree lives: leaves (event id by index), perfect subtree nodes, signed checkpoints, pending batches. */
+/** Where the Merkle tree lives: leaves (event id by index), node tiles, signed checkpoints, pending batches. */
 
 export type Queryable = Pick<EntityManager, "query">;
 
@@ -52,18 +53,31 @@ export async function assertKeySignsLog(db: Queryable, key: AuditKey): Promise<v
   }
 }
 
-/** Reads stored nodes; a node that is missing means the tree was tampered with or is not yet that large. */
+const HEX = 64;
+const tileKey = (tile: TileId) => `${tile.level}/${tile.index}`;
+
+/** Stored tiles by tileKey, as their hex text. */
+async function readTiles(db: Queryable, tiles: TileId[]): Promise<Map<string, string>> {
+  const wanted = [...new Map(tiles.map((tile) => [tileKey(tile), tile])).values()];
+  if (wanted.length === 0) return new Map();
+  const rows: { level: number | string; tile_index: number | string; hashes: string }[] = await db.query(
+    `SELECT level, tile_index, hashes FROM audit_tree_tiles WHERE ${wanted.map(() => "(level = ? AND tile_index = ?)").join(" OR ")}`,
+    wanted.flatMap((tile) => [tile.level, tile.index]),
+  );
+  return new Map(rows.map((row) => [`${row.level}/${row.tile_index}`, row.hashes]));
+}
+
+const hashAt = (hex: string, position: number): Hash => Buffer.from(hex.slice(position * HEX, (position + 1) * HEX), "hex");
+
+/** Reads nodes from their tiles; a node whose tile is missing or too short means the tree was tampered with or is not yet that large. */
 export function nodeReader(db: Queryable): NodeReader {
   return async (ids: NodeId[]) => {
-    if (ids.length === 0) return [];
-    const rows: { level: number | string; node_index: number | string; hash: string }[] = await db.query(
-      `SELECT level, node_index, hash FROM audit_tree_nodes WHERE ${ids.map(() => "(level = ? AND node_index = ?)").join(" OR ")}`,
-      ids.flatMap((id) => [id.level, id.index]),
-    );
-    const byId = new Map(rows.map((row) => [`${row.level}/${row.node_index}`, Buffer.from(row.hash, "hex")]));
-    return ids.map((id) => {
-      const hash = byId.get(`${id.level}/${id.index}`);
-      if (!hash) throw new MissingTreeNode(id);
+    const spans = ids.map(tileSpan);
+    const tiles = await readTiles(db, spans.map((span) => span.tile));
+    return spans.map((span, i) => {
+      const hex = tiles.get(tileKey(span.tile)) ?? "";
+      const hash = tileNode(span, Math.floor(hex.length / HEX), (position) => hashAt(hex, position));
+      if (!hash) throw new MissingTreeNode(ids[i]!);
       return hash;
     });
   };
@@ -75,12 +89,48 @@ export class MissingTreeNode extends Error {
   }
 }
 
-/** The stored leaf hashes (level 0 nodes) of leaves [from, to), by leaf index. */
+/** The stored leaf hashes of leaves [from, to), by leaf index. */
 export async function leafNodeHashes(db: Queryable, from: number, to: number): Promise<Map<number, Hash>> {
-  const rows: { node_index: number | string; hash: string }[] = await db.query(
-    "SELECT node_index, hash FROM audit_tree_nodes WHERE level = 0 AND node_index >= ? AND node_index < ?", [from, to],
+  const hashes = new Map<number, Hash>();
+  if (to <= from) return hashes;
+  const rows: { tile_index: number | string; hashes: string }[] = await db.query(
+    "SELECT tile_index, hashes FROM audit_tree_tiles WHERE level = 0 AND tile_index >= ? AND tile_index <= ?",
+    [Math.floor(from / TILE_WIDTH), Math.floor((to - 1) / TILE_WIDTH)],
   );
-  return new Map(rows.map((row) => [Number(row.node_index), Buffer.from(row.hash, "hex")]));
+  for (const row of rows) {
+    const first = Number(row.tile_index) * TILE_WIDTH;
+    for (let position = 0; position < row.hashes.length / HEX; position++) {
+      const index = first + position;
+      if (index >= from && index < to) hashes.set(index, hashAt(row.hashes, position));
+    }
+  }
+  return hashes;
+}
+
+/**
+ * Stores the nodes an append completed (appendLeaves' `completed`), in the caller's transaction: new
+ * tiles are inserted, and the tile each level had left partly filled gets its new hashes appended
+ * (the database refuses any other change to a tile). A partial tile that does not hold what the tree
+ * says it should stops the round: appending to it would misplace every later hash.
+ */
+export async function storeTreeNodes(db: Queryable, completed: (NodeId & { hash: Hash })[]): Promise<void> {
+  const growth = tileGrowth(completed);
+  const extended = growth.filter((entry) => entry.from > 0);
+  const current = await readTiles(db, extended.map((entry) => entry.tile));
+  const inserted: unknown[][] = [];
+  for (const { tile, from, hashes } of growth) {
+    const added = hashes.map((hash) => hash.toString("hex")).join("");
+    if (from === 0) {
+      inserted.push([tile.level, tile.index, added]);
+      continue;
+    }
+    const before = current.get(tileKey(tile));
+    if (before?.length !== from * HEX) {
+      throw new Error(`audit tree tile ${tileKey(tile)} does not hold the ${from} hashes the tree needs: integration stopped until the log is examined`);
+    }
+    await db.query("UPDATE audit_tree_tiles SET hashes = ? WHERE level = ? AND tile_index = ?", [before + added, tile.level, tile.index]);
+  }
+  if (inserted.length > 0) await db.query(`INSERT INTO audit_tree_tiles (level, tile_index, hashes) VALUES ${inserted.map(() => "(?, ?, ?)").join(", ")}`, inserted.flat());
 }
 
 /** The right edge of the tree of `size` leaves: what appending continues from. */

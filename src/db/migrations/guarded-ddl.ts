@@ -75,19 +75,40 @@ export async function insertMissing(queryRunner: QueryRunner, table: string, key
 
 const APPEND_ONLY_OPERATIONS = ["UPDATE", "DELETE"];
 
+/** A trigger through which the database refuses `op` on `table` (when `condition` holds, if given). */
+async function refusingTrigger(queryRunner: QueryRunner, table: string, op: string, name: string, message: string, condition?: string): Promise<void> {
+  if (await hasTrigger(queryRunner, name)) return;
+  const signal = `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${message}'`;
+  await queryRunner.query(isMysql(queryRunner)
+    ? `CREATE TRIGGER ${name} BEFORE ${op} ON ${table} FOR EACH ROW ${condition ? `BEGIN IF ${condition} THEN ${signal}; END IF; END` : signal}`
+    : `CREATE TRIGGER ${name} BEFORE ${op} ON ${table}${condition ? ` WHEN ${condition}` : ""} BEGIN SELECT RAISE(ABORT, '${message}'); END`);
+}
+
 /** Triggers through which the database itself refuses UPDATE and DELETE on `table`, whoever connects. */
 export async function makeAppendOnly(queryRunner: QueryRunner, table: string): Promise<void> {
-  for (const op of APPEND_ONLY_OPERATIONS) {
-    const trigger = `${table}_no_${op.toLowerCase()}`;
-    if (await hasTrigger(queryRunner, trigger)) continue;
-    await queryRunner.query(isMysql(queryRunner)
-      ? `CREATE TRIGGER ${trigger} BEFORE ${op} ON ${table} FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${table} is append-only'`
-      : `CREATE TRIGGER ${trigger} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
-  }
+  for (const op of APPEND_ONLY_OPERATIONS) await refusingTrigger(queryRunner, table, op, `${table}_no_${op.toLowerCase()}`, `${table} is append-only`);
+}
+
+/**
+ * Like makeAppendOnly, except that an UPDATE may append to `column`: one that keeps the `keys` and
+ * the column's old text as the start of the new one is let through.
+ */
+export async function makeGrowOnly(queryRunner: QueryRunner, table: string, keys: string[], column: string): Promise<void> {
+  await refusingTrigger(queryRunner, table, "DELETE", `${table}_no_delete`, `${table} is append-only`);
+  const [old, next] = [`OLD.${column}`, `NEW.${column}`];
+  const rewritten = isMysql(queryRunner)
+    ? `CHAR_LENGTH(${next}) < CHAR_LENGTH(${old}) OR CAST(LEFT(${next}, CHAR_LENGTH(${old})) AS BINARY) <> CAST(${old} AS BINARY)`
+    : `length(${next}) < length(${old}) OR substr(${next}, 1, length(${old})) <> ${old}`;
+  const condition = [...keys.map((key) => `NEW.${key} <> OLD.${key}`), rewritten].join(" OR ");
+  await refusingTrigger(queryRunner, table, "UPDATE", `${table}_grow_only`, `${table} is append-only: a row may only grow`, condition);
 }
 
 export async function dropAppendOnly(queryRunner: QueryRunner, table: string): Promise<void> {
   for (const op of APPEND_ONLY_OPERATIONS) await queryRunner.query(`DROP TRIGGER IF EXISTS ${table}_no_${op.toLowerCase()}`);
+}
+
+export async function dropGrowOnly(queryRunner: QueryRunner, table: string): Promise<void> {
+  for (const trigger of [`${table}_no_delete`, `${table}_grow_only`]) await queryRunner.query(`DROP TRIGGER IF EXISTS ${trigger}`);
 }
 
 /**
