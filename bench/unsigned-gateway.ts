@@ -13,9 +13,9 @@ const compiled = (module: string) => require(path.resolve(path.dirname(COMPILED_
 const NO_LEAF = Buffer.alloc(32);
 compiled("audit/audit-leaf.js").eventLeafHash = () => NO_LEAF;
 const batch = compiled("audit/audit-batch.js");
-// The statement stays in the batch's round trip, doing nothing with its five parameters.
-batch.PENDING_INSERT = "DO ?, ?, ?, ?, ?";
-batch.signBatch = () => ["", "", "", "", ""];
+// The statement stays in the batch's round trip, doing nothing with its six parameters.
+batch.PENDING_INSERT = "DO ?, ?, ?, ?, ?, ?";
+batch.signBatch = () => ["", "", "", "", "", ""];
 compiled("audit/audit-integrator.js").startAuditIntegrator = () => ({ stop: async () => undefined });
 
 require(path.resolve(COMPILED_GATEWAY));

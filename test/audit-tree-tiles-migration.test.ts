@@ -4,6 +4,7 @@ import { createAuditLog } from "../src/audit/audit-log";
 import { verifyAuditLog } from "../src/audit/audit-verify";
 import { dataSourceOptions } from "../src/db/data-source";
 import { MIGRATIONS } from "../src/db/migrations";
+import { AuditTreeTiles1764800000000 } from "../src/db/migrations/1764800000000-AuditTreeTiles";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
 import { integrate, verify } from "./audit.support";
@@ -52,7 +53,8 @@ describe("the tree's nodes moved from one row each into tiles", () => {
 
     // The log as the previous release stored it: one row per node, about two per event.
     await withMigrations(database.url, async (dataSource) => {
-      await dataSource.undoLastMigration({ transaction: "each" });
+      // This migration and every later one undone, newest first.
+      for (let i = MIGRATIONS.indexOf(AuditTreeTiles1764800000000); i < MIGRATIONS.length; i++) await dataSource.undoLastMigration({ transaction: "each" });
       expect(await dataSource.query("SELECT 1 FROM audit_tree_nodes WHERE level = 9")).toHaveLength(1);
       const [nodes] = await dataSource.query("SELECT COUNT(*) AS n FROM audit_tree_nodes");
       expect(Number(nodes.n)).toBeGreaterThan(1100);

@@ -283,7 +283,7 @@ describe("a rogue database administrator", () => {
     const [row] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [id]) as AuditEventRow[];
     const entries = batchEntries([{ id, leaf: eventLeafHash(publicAuditEvent(row!)) }]);
     // Exactly what the migration writes: key id "legacy", no signature, a created_at that sorts first.
-    await asDba(gw, PENDING_INSERT, [randomUUID(), "0000-legacy-000000000099", LEGACY_KEY_ID, entries, ""]);
+    await asDba(gw, PENDING_INSERT, [randomUUID(), "0000-legacy-000000000099", LEGACY_KEY_ID, entries, "", null]);
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
     await integrate(gw);
     expect(await gw.dataSource.query("SELECT leaf_index FROM audit_leaves WHERE event_id = ?", [id])).toEqual([]);

@@ -1,4 +1,4 @@
-import { openBatch, parseEntries, type PendingBatchRow, type SignedEvent } from "./audit-batch";
+import { openBatch, parseEntries, type BatchCheck, type PendingBatchRow, type SignedEvent } from "./audit-batch";
 import type { AuditKey } from "./audit-key";
 import { currentLeaves, MissingTreeNode, nodeReader, openCheckpoint, type Queryable } from "./audit-tree-store";
 import { consistencyRanges, rangeHashes, verifyConsistency, type Hash } from "./merkle";
@@ -13,19 +13,20 @@ export type CheckedBatch = { batch: PendingBatchRow; events: SignedEvent[]; faul
  * appends to the tree. An unsigned legacy batch passes only with `acceptLegacy`: while the tree has no
  * checkpoint yet (see the integrator); after that, only a forger could have written one.
  */
-export function openBatches(batches: PendingBatchRow[], key: AuditKey, acceptLegacy: boolean): CheckedBatch[] {
+export function openBatches(batches: PendingBatchRow[], key: AuditKey, check: BatchCheck): CheckedBatch[] {
   return batches.map((batch): CheckedBatch => {
-    const events = openBatch(batch, key, acceptLegacy);
+    const events = openBatch(batch, key, check);
     return events ? { batch, events } : { batch, fault: { problem: "signature", eventId: parseEntries(batch.entries)?.[0]?.id } };
   });
 }
 
 /**
- * Checks pending write batches as verification must: their signatures (`openBatches`), and every
- * event still hashing to what was signed. The events of all the batches are read at once.
+ * Checks pending write batches as verification must: their signatures themselves (`openBatches`
+ * without trusting the MAC), and every event still hashing to what was signed. The events of all the
+ * batches are read at once.
  */
 export async function checkBatches(db: Queryable, batches: PendingBatchRow[], key: AuditKey, acceptLegacy: boolean): Promise<CheckedBatch[]> {
-  const opened = openBatches(batches, key, acceptLegacy);
+  const opened = openBatches(batches, key, { acceptLegacy, trustMac: false });
   const current = await currentLeaves(db, opened.flatMap(({ events }) => events?.map((event) => event.id) ?? []));
   return opened.map((checked): CheckedBatch => {
     const { batch, events } = checked;

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { createPrivateKey, createSecretKey, generateKeyPairSync, hkdfSync, type KeyObject } from "node:crypto";
 import { noteSigner, verifierKey, type NoteSigner } from "./signed-note";
 
 /** The audit log's identity: the Ed25519 key that signs events at write and checkpoints, under the log's origin. */
@@ -9,11 +9,17 @@ export interface AuditKey {
   signer: NoteSigner;
   /** C2SP verifier key `<origin>+<key id>+<base64 key>`: what an auditor needs to check checkpoints and exports. */
   verifierKey: string;
+  /** The key of the write batches' MAC (src/audit/audit-batch.ts), derived from the private key: whoever holds one holds the other. */
+  batchMacKey: KeyObject;
 }
+
+const BATCH_MAC_KEY_INFO = "dealer-gateway/audit-batch-mac/v1";
 
 export function auditKey(origin: string, privateKey: KeyObject): AuditKey {
   const signer = noteSigner(origin, privateKey);
-  return { origin, signer, verifierKey: verifierKey(signer) };
+  const secret = privateKey.export({ format: "der", type: "pkcs8" });
+  const batchMacKey = createSecretKey(Buffer.from(hkdfSync("sha256", secret, "", BATCH_MAC_KEY_INFO, 32)));
+  return { origin, signer, verifierKey: verifierKey(signer), batchMacKey };
 }
 
 /**

@@ -141,7 +141,7 @@ export async function treeEdge(db: Queryable, size: number): Promise<Hash[]> {
 /** Pending write batches in integration order; with `after`, only those that follow that batch. */
 export async function pendingBatches(db: Queryable, limit?: number, after?: Pick<PendingBatchRow, "created_at" | "batch_id">): Promise<PendingBatchRow[]> {
   return db.query(
-    `SELECT batch_id, created_at, key_id, entries, signature FROM audit_pending${after ? " WHERE created_at > ? OR (created_at = ? AND batch_id > ?)" : ""}` +
+    `SELECT batch_id, created_at, key_id, entries, signature, mac FROM audit_pending${after ? " WHERE created_at > ? OR (created_at = ? AND batch_id > ?)" : ""}` +
       ` ORDER BY created_at, batch_id${limit ? ` LIMIT ${Number(limit)}` : ""}`,
     after ? [after.created_at, after.created_at, after.batch_id] : [],
   );

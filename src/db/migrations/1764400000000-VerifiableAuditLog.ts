@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner, TableOptions } from "typeorm";
-import { batchEntries, LEGACY_KEY_ID, PENDING_INSERT } from "../../audit/audit-batch";
+import { batchEntries, LEGACY_KEY_ID } from "../../audit/audit-batch";
 import { publicAuditEvent } from "../../audit/audit-event-rows";
 import { eventLeafHash } from "../../audit/audit-leaf";
 import { eventsCheckedAgainstSeals } from "../../audit/legacy-seal-chain";
@@ -79,7 +79,7 @@ async function queueLegacyEvents(queryRunner: QueryRunner): Promise<void> {
     if (batch.length === 0) return;
     number += 1;
     const createdAt = `0000-legacy-${String(number).padStart(12, "0")}`;
-    await queryRunner.query(PENDING_INSERT, [`00000000-0000-4000-8000-${String(number).padStart(12, "0")}`, createdAt, LEGACY_KEY_ID, batchEntries(batch), ""]);
+    await queryRunner.query("INSERT INTO audit_pending (batch_id, created_at, key_id, entries, signature) VALUES (?, ?, ?, ?, ?)", [`00000000-0000-4000-8000-${String(number).padStart(12, "0")}`, createdAt, LEGACY_KEY_ID, batchEntries(batch), ""]);
     batch = [];
   };
   for await (const row of eventsCheckedAgainstSeals((sql, params) => queryRunner.query(sql, params))) {
