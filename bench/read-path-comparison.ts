@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { BENCH_DATA_DIR, type BenchConfig } from "./bench-config";
 import { dealerToken } from "./gateway-client";
-import { gatewayEnv, log, pause, warmAndMeasureReads } from "./phases";
+import { runLoad } from "./load-phase";
+import { gatewayEnv, log, pause, readLoad, WARM_UP_SECONDS, warmAndMeasureReads } from "./phases";
 import type { PhaseResult } from "./report";
 import type { BenchDataset } from "./seed";
-import { startServer, type ServerProcess } from "./servers";
+import { cpuSeconds, startServer, type ServerProcess } from "./servers";
 
 /**
  * The read path of this checkout against another one (BENCH_COMPARE_WITH, a checkout of an earlier
@@ -28,6 +29,48 @@ export interface ReadPathComparison {
   otherMedian: MedianFigures;
   /** This checkout's median req/s against the other's, in percent: negative when this one is slower. */
   rpsChangePercent: number;
+  simultaneous: { rounds: SimultaneousRound[]; medianChangePercent: number };
+}
+
+export interface SimultaneousRound {
+  thisRps: number;
+  otherRps: number;
+  thisServerCpuMsPerRequest: number;
+  otherServerCpuMsPerRequest: number;
+  changePercent: number;
+  loadAverage: number;
+}
+
+interface Side {
+  server: ServerProcess;
+  token: string;
+  ids: string[];
+}
+
+const percentChange = (value: number, reference: number) => Math.round(((value - reference) / Math.max(1, reference)) * 1000) / 10;
+
+/**
+ * Both sides under the read load at the same time, each with half the connections. On a shared host
+ * the speed the machine gives fluctuates within a minute (from one alternating round to the next, the
+ * same side's req/s and even its CPU per request moved by a third); loaded together, both sides meet
+ * the same moment. MariaDB serves both, so part of the database work of this side's integration also
+ * slows the other one: this figure understates the cost of this side's background work by that much.
+ */
+async function simultaneousRound(config: BenchConfig, sides: [Side, Side]): Promise<SimultaneousRound> {
+  const connections = Math.max(1, Math.floor(config.connections / 2));
+  const load = (side: Side, seconds: number) => runLoad({ ...readLoad(config, side.server.url, side.token, side.ids, seconds), connections });
+  await Promise.all(sides.map((side) => load(side, WARM_UP_SECONDS)));
+  await pause(1000);
+  const loadAverage = Math.round(os.loadavg()[0]! * 10) / 10;
+  const cpuBefore = sides.map((side) => cpuSeconds(side.server.pid));
+  const [mine, theirs] = await Promise.all(sides.map((side) => load(side, config.seconds)));
+  const cpuMs = sides.map((side, i) => ((cpuSeconds(side.server.pid) - cpuBefore[i]!) * 1000));
+  return {
+    thisRps: mine!.rps, otherRps: theirs!.rps, loadAverage,
+    thisServerCpuMsPerRequest: Math.round((cpuMs[0]! / Math.max(1, mine!.requests)) * 100) / 100,
+    otherServerCpuMsPerRequest: Math.round((cpuMs[1]! / Math.max(1, theirs!.requests)) * 100) / 100,
+    changePercent: percentChange(mine!.rps, theirs!.rps),
+  };
 }
 
 export interface MedianFigures {
@@ -122,11 +165,20 @@ export async function compareReadPath(
         results.push({ thisCheckout: await measureThis(), otherCheckout, loadAverage });
       }
     }
+    const simultaneous: SimultaneousRound[] = [];
+    for (let round = 0; round < rounds; round++) {
+      log(`read path, both checkouts at once, round ${round + 1} of ${rounds}: ${config.connections} connections between them for ${config.seconds} s`);
+      simultaneous.push(await simultaneousRound(config, [
+        { server: gateway, token: tokens.this, ids: dataset.readableCustomerIds }, { server: otherGateway, token: tokens.other, ids: other.readableCustomerIds },
+      ]));
+      await pause(SETTLE_SECONDS * 1000);
+    }
     const thisMedian = medians(results.map((r) => r.thisCheckout));
     const otherMedian = medians(results.map((r) => r.otherCheckout));
     return {
       otherCheckout: otherDir, otherCommit, rounds: results, thisMedian, otherMedian,
-      rpsChangePercent: Math.round(((thisMedian.rps - otherMedian.rps) / Math.max(1, otherMedian.rps)) * 1000) / 10,
+      rpsChangePercent: percentChange(thisMedian.rps, otherMedian.rps),
+      simultaneous: { rounds: simultaneous, medianChangePercent: median(simultaneous.map((round) => round.changePercent)) },
     };
   } finally {
     await otherGateway.stop();
