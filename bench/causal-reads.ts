@@ -6,6 +6,7 @@ import { loadBenchConfig } from "./bench-config";
 import { dealerToken } from "./gateway-client";
 import type { LoadResult } from "./load";
 import { runLoad } from "./load-phase";
+import { loadAverage } from "./phases";
 import { prepareDataset } from "./seed";
 import { startServer } from "./servers";
 
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   });
   const results = {
     at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, loadAverage: Math.round(os.loadavg()[0]! * 10) / 10 },
+    machine: { cpus: os.cpus().length, loadAverage: loadAverage() },
     params: { seconds: config.seconds, connections: config.connections, rounds: ROUNDS, customers: config.customers },
     without: summary(sides.off),
     with: summary(sides.on),

@@ -1,3 +1,4 @@
+import os from "node:os";
 import type { BenchConfig } from "./bench-config";
 import type { LoadSpec } from "./load";
 import { runLoad } from "./load-phase";
@@ -25,7 +26,11 @@ export function gatewayEnv(config: BenchConfig, dataDir: string, databaseUrl = c
   };
 }
 
-const msPerRequest = (cpu: number, requests: number) => Math.round((cpu * 1000 * 100) / Math.max(1, requests)) / 100;
+/** The machine's one-minute load average, to one decimal: what other work there was while a figure was taken. */
+export const loadAverage = () => Math.round(os.loadavg()[0]! * 10) / 10;
+
+/** CPU milliseconds per request, from CPU seconds. */
+export const msPerRequest = (cpu: number, requests: number) => Math.round((cpu * 1000 * 100) / Math.max(1, requests)) / 100;
 
 /**
  * A load phase, plus the CPU time per request of the server and of the local database server (which

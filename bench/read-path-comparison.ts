@@ -1,10 +1,9 @@
 import { execFileSync, spawn } from "node:child_process";
-import os from "node:os";
 import path from "node:path";
 import { BENCH_DATA_DIR, type BenchConfig } from "./bench-config";
 import { dealerToken } from "./gateway-client";
 import { runLoad } from "./load-phase";
-import { gatewayEnv, log, pause, readLoad, WARM_UP_SECONDS, warmAndMeasureReads } from "./phases";
+import { gatewayEnv, loadAverage, log, msPerRequest, pause, readLoad, WARM_UP_SECONDS, warmAndMeasureReads } from "./phases";
 import type { PhaseResult } from "./report";
 import type { BenchDataset } from "./seed";
 import { cpuSeconds, startServer, type ServerProcess } from "./servers";
@@ -61,14 +60,14 @@ async function simultaneousRound(config: BenchConfig, sides: [Side, Side]): Prom
   const load = (side: Side, seconds: number) => runLoad({ ...readLoad(config, side.server.url, side.token, side.ids, seconds), connections });
   await Promise.all(sides.map((side) => load(side, WARM_UP_SECONDS)));
   await pause(1000);
-  const loadAverage = Math.round(os.loadavg()[0]! * 10) / 10;
+  const machineLoad = loadAverage();
   const cpuBefore = sides.map((side) => cpuSeconds(side.server.pid));
   const [mine, theirs] = await Promise.all(sides.map((side) => load(side, config.seconds)));
-  const cpuMs = sides.map((side, i) => ((cpuSeconds(side.server.pid) - cpuBefore[i]!) * 1000));
+  const cpu = sides.map((side, i) => cpuSeconds(side.server.pid) - cpuBefore[i]!);
   return {
-    thisRps: mine!.rps, otherRps: theirs!.rps, loadAverage,
-    thisServerCpuMsPerRequest: Math.round((cpuMs[0]! / Math.max(1, mine!.requests)) * 100) / 100,
-    otherServerCpuMsPerRequest: Math.round((cpuMs[1]! / Math.max(1, theirs!.requests)) * 100) / 100,
+    thisRps: mine!.rps, otherRps: theirs!.rps, loadAverage: machineLoad,
+    thisServerCpuMsPerRequest: msPerRequest(cpu[0]!, mine!.requests),
+    otherServerCpuMsPerRequest: msPerRequest(cpu[1]!, theirs!.requests),
     changePercent: percentChange(mine!.rps, theirs!.rps),
   };
 }
@@ -156,13 +155,13 @@ export async function compareReadPath(
     await pause(SETTLE_SECONDS * 1000);
     for (let round = 0; round < rounds; round++) {
       log(`read path, round ${round + 1} of ${rounds}: ${config.connections} connections for ${config.seconds} s on each checkout`);
-      const loadAverage = Math.round(os.loadavg()[0]! * 10) / 10;
+      const machineLoad = loadAverage();
       if (round % 2 === 0) {
         const thisCheckout = await measureThis();
-        results.push({ thisCheckout, otherCheckout: await measureOther(), loadAverage });
+        results.push({ thisCheckout, otherCheckout: await measureOther(), loadAverage: machineLoad });
       } else {
         const otherCheckout = await measureOther();
-        results.push({ thisCheckout: await measureThis(), otherCheckout, loadAverage });
+        results.push({ thisCheckout: await measureThis(), otherCheckout, loadAverage: machineLoad });
       }
     }
     const simultaneous: SimultaneousRound[] = [];

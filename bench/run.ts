@@ -6,7 +6,7 @@ import { measureIntegration, randomIntegratedEventIds, sampleIntegrationLag } fr
 import { BENCH_DATA_DIR, loadBenchConfig, type BenchConfig } from "./bench-config";
 import { measureExport, measureFullVerify, measureVerify, timeQueries } from "./compliance";
 import { adminToken, dealerToken } from "./gateway-client";
-import { gatewayEnv, log, measuredLoad, pause, readLoad, warmAndMeasureReads } from "./phases";
+import { gatewayEnv, loadAverage, log, measuredLoad, pause, readLoad, warmAndMeasureReads } from "./phases";
 import { compareReadPath } from "./read-path-comparison";
 import { judgeTargets, printReport, type BenchResults, type PhaseResult } from "./report";
 import { prepareDataset, type BenchDataset } from "./seed";
@@ -131,7 +131,7 @@ async function compliancePhase(config: BenchConfig, gateway: ServerProcess, data
 async function main(): Promise<void> {
   const config = loadBenchConfig();
   // Other work on the machine shows in every figure; the load average says how much there was.
-  const loadAtStart = Math.round(os.loadavg()[0]! * 10) / 10;
+  const loadAtStart = loadAverage();
   const dataset = await prepareDataset(config, log);
   log(`dataset: ${dataset.readableCustomerIds.length} readable customers, ${dataset.auditEvents} audit events${dataset.seededNow ? ` (seeded in ${dataset.seedSeconds} s)` : " (reused)"}`);
   const db = await mysql.createConnection(config.databaseUrl);
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       machine: {
         cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, database: await databaseVersion(db),
-        loadAverageAtStart: loadAtStart, loadAverageAtEnd: Math.round(os.loadavg()[0]! * 10) / 10,
+        loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAverage(),
       },
       params: { seconds: config.seconds, connections: config.connections, serverProcesses: config.workers, customers: config.customers, auditEventsAtStart: dataset.auditEvents },
       gateway: read.result,
