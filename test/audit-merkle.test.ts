@@ -4,7 +4,7 @@ import {
   appendLeaves, consistencyRanges, EMPTY_ROOT, foldSubtrees, inclusionRanges, interiorHash, leafHash, perfectSubtrees, rangeHashes,
   rootFromInclusionProof, verifyConsistency, verifyInclusion, type Hash, type NodeId, type NodeReader,
 } from "../src/audit/merkle";
-import { TILE_WIDTH, tileGrowth, tileNode, tileSpan } from "../src/audit/merkle-tiles";
+import { TILE_WIDTH, tileGrowth, tileKey, tileNode, tileSpan } from "../src/audit/merkle-tiles";
 
 const hex = (text: string): Buffer => Buffer.from(text, "hex");
 
@@ -50,7 +50,7 @@ function buildTree(leaves: Hash[], batch = 37): { read: NodeReader; root: (size:
   for (let start = 0; start < leaves.length; start += batch) {
     const next = appendLeaves(state.size, state.edge, leaves.slice(start, start + batch));
     for (const growth of tileGrowth(next.completed)) {
-      const key = `${growth.tile.level}/${growth.tile.index}`;
+      const key = tileKey(growth.tile);
       const tile = tiles.get(key) ?? [];
       if (tile.length !== growth.from) throw new Error(`tile ${key} holds ${tile.length} hashes, the append expects ${growth.from}`);
       tiles.set(key, [...tile, ...growth.hashes]);
@@ -60,7 +60,7 @@ function buildTree(leaves: Hash[], batch = 37): { read: NodeReader; root: (size:
   const read: NodeReader = async (ids: NodeId[]) =>
     ids.map((id) => {
       const span = tileSpan(id);
-      const tile = tiles.get(`${span.tile.level}/${span.tile.index}`) ?? [];
+      const tile = tiles.get(tileKey(span.tile)) ?? [];
       const hash = tileNode(span, tile.length, (position) => tile[position]!);
       if (!hash) throw new Error(`node ${id.level}/${id.index} missing`);
       return hash;

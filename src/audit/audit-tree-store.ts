@@ -4,7 +4,7 @@ import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "./audi
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
 import { EMPTY_ROOT, perfectSubtrees, type Hash, type NodeId, type NodeReader } from "./merkle";
-import { TILE_WIDTH, tileGrowth, tileNode, tileSpan, type TileId } from "./merkle-tiles";
+import { TILE_WIDTH, tileGrowth, tileKey, tileNode, tileSpan, type TileId } from "./merkle-tiles";
 import { checkpointText, openNote, parseCheckpointText, signNote } from "./signed-note";
 
 /** Where the Merkle tree lives: leaves (event id by index), node tiles, signed checkpoints, pending batches. */
@@ -54,7 +54,6 @@ export async function assertKeySignsLog(db: Queryable, key: AuditKey): Promise<v
 }
 
 const HEX = 64;
-const tileKey = (tile: TileId) => `${tile.level}/${tile.index}`;
 
 /** Stored tiles by tileKey, as their hex text. */
 async function readTiles(db: Queryable, tiles: TileId[]): Promise<Map<string, string>> {
@@ -64,7 +63,7 @@ async function readTiles(db: Queryable, tiles: TileId[]): Promise<Map<string, st
     `SELECT level, tile_index, hashes FROM audit_tree_tiles WHERE ${wanted.map(() => "(level = ? AND tile_index = ?)").join(" OR ")}`,
     wanted.flatMap((tile) => [tile.level, tile.index]),
   );
-  return new Map(rows.map((row) => [`${row.level}/${row.tile_index}`, row.hashes]));
+  return new Map(rows.map((row) => [tileKey({ level: Number(row.level), index: Number(row.tile_index) }), row.hashes]));
 }
 
 const hashAt = (hex: string, position: number): Hash => Buffer.from(hex.slice(position * HEX, (position + 1) * HEX), "hex");
@@ -99,10 +98,8 @@ export async function leafNodeHashes(db: Queryable, from: number, to: number): P
   );
   for (const row of rows) {
     const first = Number(row.tile_index) * TILE_WIDTH;
-    for (let position = 0; position < row.hashes.length / HEX; position++) {
-      const index = first + position;
-      if (index >= from && index < to) hashes.set(index, hashAt(row.hashes, position));
-    }
+    const end = Math.min(row.hashes.length / HEX, to - first);
+    for (let position = Math.max(0, from - first); position < end; position++) hashes.set(first + position, hashAt(row.hashes, position));
   }
   return hashes;
 }

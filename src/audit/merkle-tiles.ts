@@ -14,6 +14,8 @@ export interface TileId {
   index: number;
 }
 
+export const tileKey = (tile: TileId): string => `${tile.level}/${tile.index}`;
+
 /** Where a node's hash comes from: the hashes [from, to) of one tile, a power of two of them. */
 export interface TileSpan {
   tile: TileId;
@@ -61,7 +63,7 @@ export function tileGrowth(completed: (NodeId & { hash: Hash })[]): TileGrowth[]
   for (const node of completed) {
     if (node.level % TILE_HEIGHT !== 0) continue;
     const tile = { level: node.level / TILE_HEIGHT, index: Math.floor(node.index / TILE_WIDTH) };
-    const key = `${tile.level}/${tile.index}`;
+    const key = tileKey(tile);
     const entry = growth.get(key) ?? { tile, from: node.index % TILE_WIDTH, hashes: [] };
     entry.hashes.push(node.hash);
     growth.set(key, entry);
