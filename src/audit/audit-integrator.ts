@@ -15,8 +15,8 @@ import { checkpointText, signNote } from "./signed-note";
  * so that under a steady stream of writes a checkpoint is still signed every fraction of a second
  * rather than after one long round.
  */
-const EVENTS_PER_ROUND = 1000;
-const BATCHES_READ = 200;
+const EVENTS_PER_ROUND = 2000;
+const BATCHES_READ = 400;
 const MAX_ROUNDS = 100;
 const ROWS_PER_INSERT = 500;
 
@@ -151,6 +151,34 @@ export async function integrateAuditLog(deps: IntegratorDeps, lockWaitSeconds = 
   return outcome.acquired ? outcome.result : 0;
 }
 
+/**
+ * Whether a process's timer integrates on this tick. Every gateway process runs the timer, so without
+ * this the log would get a round per process per tick, each a checkpoint of a few events paying a
+ * round's fixed work (tree edge, tiles, signature, commit) and adding a row to the checkpoint history
+ * that grows with the number of processes. A process that finds a checkpoint it did not see on its own
+ * last tick, and did not make itself, leaves this tick to whoever made it: one process keeps the rhythm,
+ * the others take over one tick after it stops. No clocks are compared, so hosts may disagree on time.
+ */
+export interface IntegrationTurn {
+  /** The latest tree size this process knew after its last tick; undefined before its first. */
+  seen?: number;
+}
+
+async function latestTreeSize(db: Queryable): Promise<number> {
+  return (await latestCheckpoint(db))?.treeSize ?? 0;
+}
+
+/** One tick of a process's timer: integrates, or returns undefined when another process kept the rhythm since this one's last tick. */
+export async function integrateOnTurn(deps: IntegratorDeps, turn: IntegrationTurn): Promise<number | undefined> {
+  const latest = await latestTreeSize(deps.dataSource);
+  const someoneElse = turn.seen !== undefined && latest !== turn.seen;
+  turn.seen = latest;
+  if (someoneElse) return undefined;
+  const integrated = await integrateAuditLog(deps);
+  if (integrated > 0) turn.seen = await latestTreeSize(deps.dataSource);
+  return integrated;
+}
+
 export interface AuditIntegrator {
   stop(): Promise<void>;
 }
@@ -159,10 +187,11 @@ export interface AuditIntegrator {
 export function startAuditIntegrator(deps: IntegratorDeps, intervalMs: number): AuditIntegrator {
   let current: Promise<unknown> = Promise.resolve();
   let busy = false;
+  const turn: IntegrationTurn = {};
   const tick = () => {
     if (busy || !deps.dataSource.isInitialized) return;
     busy = true;
-    current = integrateAuditLog(deps)
+    current = integrateOnTurn(deps, turn)
       .catch((error: unknown) => deps.logger.warn({ err: error }, "audit integration failed; it is retried on the next run"))
       .finally(() => {
         busy = false;
