@@ -1,4 +1,5 @@
-import { createHmac, randomUUID, sign, timingSafeEqual, verify } from "node:crypto";
+import { createHmac, sign, timingSafeEqual, verify } from "node:crypto";
+import { timeOrderedUuid } from "../db/time-ordered-uuid";
 import type { AuditKey } from "./audit-key";
 
 /**
@@ -47,7 +48,7 @@ const batchMac = (key: AuditKey, signed: Buffer): Buffer => createHmac("sha256",
 
 /** The `audit_pending` row of a batch, as insert parameters in PENDING_INSERT's order. */
 export function signBatch(key: AuditKey, events: SignedEvent[], createdAt: string): unknown[] {
-  const batchId = randomUUID();
+  const batchId = timeOrderedUuid();
   const entries = batchEntries(events);
   const signed = message(batchId, entries);
   const signature = sign(null, signed, key.signer.privateKey).toString("base64");

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
 import { isMysql } from "../db/dialect";
 import { directPool } from "../db/direct-pool";
+import { timeOrderedUuid } from "../db/time-ordered-uuid";
 import { inTransaction } from "../db/transaction";
 import { problems } from "../http/problem";
 import { PENDING_INSERT, signBatch, type SignedEvent } from "./audit-batch";
@@ -49,7 +49,7 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
 
 function rowValues(input: AuditInput, at: string): unknown[] {
   return [
-    randomUUID(), at, input.actorType, input.actorId, input.action, input.dealerId ?? null, input.customerId ?? null, input.purpose ?? null,
+    timeOrderedUuid(), at, input.actorType, input.actorId, input.action, input.dealerId ?? null, input.customerId ?? null, input.purpose ?? null,
     input.decision, input.reason ?? null, input.consentId ?? null, input.grantId ?? null, json(input.fields), input.status, input.requestId, input.ip,
     json(input.detail),
   ];
