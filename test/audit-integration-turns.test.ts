@@ -1,34 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DataSource } from "typeorm";
+import { describe, expect, it } from "vitest";
 import { integrateOnTurn, type IntegrationTurn } from "../src/audit/audit-integrator";
 import { generateAuditKey } from "../src/audit/audit-key";
 import { createAuditLog } from "../src/audit/audit-log";
-import { createDataSource } from "../src/db/data-source";
-import { migrate } from "../src/db/migrate";
 import { createLogger } from "../src/ops/logger";
-import { createTestDatabase, type TestDatabase } from "./support/databases";
+import { useMigratedDatabase } from "./support/migrated-database";
 
 /** The timers of several gateway processes, driven tick by tick on one database, with no gateway's own timer in between. */
-let database: TestDatabase;
-let dataSource: DataSource;
+const opened = useMigratedDatabase();
 const key = generateAuditKey();
 const clock = () => new Date();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = createDataSource(database.url);
-  await dataSource.initialize();
-  await migrate(dataSource);
-});
-afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
-});
-
-const deps = () => ({ dataSource, key, clock, logger: createLogger("silent") });
+const deps = () => ({ dataSource: opened.dataSource, key, clock, logger: createLogger("silent") });
 
 async function write(events = 3): Promise<void> {
-  const log = createAuditLog(dataSource, clock, key);
+  const log = createAuditLog(opened.dataSource, clock, key);
   for (let i = 0; i < events; i++) {
     await log.record({ actorType: "system", actorId: "test", action: "test.turn", decision: "allow", status: 200, requestId: `req-${i}`, ip: "127.0.0.1" });
   }
@@ -41,7 +26,7 @@ async function tick(name: string, turn: IntegrationTurn): Promise<string> {
 }
 
 async function checkpoints(): Promise<number> {
-  const rows: { n: number | string }[] = await dataSource.query("SELECT COUNT(*) AS n FROM audit_checkpoints");
+  const rows: { n: number | string }[] = await opened.dataSource.query("SELECT COUNT(*) AS n FROM audit_checkpoints");
   return Number(rows[0]!.n);
 }
 
@@ -80,7 +65,7 @@ describe("the integrator's timer in several processes", () => {
       "a: -", "b: -", "c: 3",
       "a: -", "b: -", "a: 3", "b: -",
     ]);
-    const pending: { n: number | string }[] = await dataSource.query("SELECT COUNT(*) AS n FROM audit_pending");
+    const pending: { n: number | string }[] = await opened.dataSource.query("SELECT COUNT(*) AS n FROM audit_pending");
     expect(Number(pending[0]!.n)).toBe(0);
   });
 });

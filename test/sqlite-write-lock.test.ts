@@ -1,9 +1,7 @@
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DataSource } from "typeorm";
-import { createDataSource } from "../src/db/data-source";
-import { migrate } from "../src/db/migrate";
-import { createTestDatabase, TEST_DB, type TestDatabase } from "./support/databases";
+import { describe, expect, it } from "vitest";
+import { TEST_DB } from "./support/databases";
+import { useMigratedDatabase } from "./support/migrated-database";
 
 /** Another process writing to the same file for a while, in short transactions, as a second worker does. */
 const OTHER_WRITER = `
@@ -24,27 +22,16 @@ while (Date.now() < end) {
  * then writes, while the other process writes in between, must wait for its turn, not fail.
  */
 describe.skipIf(TEST_DB !== "sqlite")("SQLite transactions beside another writing process", () => {
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = createDataSource(database.url);
-    await dataSource.initialize();
-    await migrate(dataSource);
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
-  });
+  const opened = useMigratedDatabase();
 
   it("when transactions read and then write while another process writes, then every one commits", async () => {
-    const file = database.url.slice("sqlite:".length);
+    const file = opened.database.url.slice("sqlite:".length);
     const other = spawn(process.execPath, ["-e", OTHER_WRITER, file], { cwd: process.cwd(), stdio: "inherit" });
     const exited = new Promise((resolve) => other.once("exit", resolve));
     await new Promise((resolve) => setTimeout(resolve, 100));
     const outcomes: string[] = [];
     for (let i = 0; i < 30; i++) {
-      await dataSource.transaction(async (manager) => {
+      await opened.dataSource.transaction(async (manager) => {
         await manager.query("SELECT COUNT(*) AS n FROM purposes");
         await new Promise((resolve) => setTimeout(resolve, 10));
         await manager.query("UPDATE purposes SET description = description WHERE id = 'service_delivery'");

@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { generateAuditKey } from "../src/audit/audit-key";
 import { createAuditLog } from "../src/audit/audit-log";
-import { createDataSource } from "../src/db/data-source";
-import { migrate } from "../src/db/migrate";
 import { timeOrderedUuid } from "../src/db/time-ordered-uuid";
-import { createTestDatabase, type TestDatabase } from "./support/databases";
+import { useMigratedDatabase } from "./support/migrated-database";
 
 const millisecondsOf = (id: string) => parseInt(id.replace(/-/g, "").slice(0, 12), 16);
 
@@ -34,28 +32,17 @@ describe("time-ordered UUIDs", () => {
 });
 
 describe("audit ids in time order", () => {
-  let database: TestDatabase;
-  let dataSource: ReturnType<typeof createDataSource>;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = createDataSource(database.url);
-    await dataSource.initialize();
-    await migrate(dataSource);
-  });
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
-  });
+  const opened = useMigratedDatabase();
 
   it("when events are written, then they and their signed batches get time-ordered ids of the moment they were written", async () => {
-    const log = createAuditLog(dataSource, () => new Date("2020-01-01T00:00:00.000Z"), generateAuditKey());
+    const log = createAuditLog(opened.dataSource, () => new Date("2020-01-01T00:00:00.000Z"), generateAuditKey());
     const before = Date.now();
     for (let i = 0; i < 3; i++) {
       await log.record({ actorType: "system", actorId: "test", action: "test.ordered", decision: "allow", status: 200, requestId: randomUUID(), ip: "127.0.0.1" });
     }
     const after = Date.now();
-    const events: { id: string }[] = await dataSource.query("SELECT id FROM audit_events ORDER BY seq");
-    const batches: { batch_id: string }[] = await dataSource.query("SELECT batch_id FROM audit_pending");
+    const events: { id: string }[] = await opened.dataSource.query("SELECT id FROM audit_events ORDER BY seq");
+    const batches: { batch_id: string }[] = await opened.dataSource.query("SELECT batch_id FROM audit_pending");
     const ids = [...events.map((event) => event.id), ...batches.map((batch) => batch.batch_id)];
     expect(ids).toHaveLength(6);
     for (const id of ids) {
