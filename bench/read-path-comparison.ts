@@ -34,6 +34,8 @@ export interface ReadPathComparison {
 export interface SimultaneousRound {
   thisRps: number;
   otherRps: number;
+  /** Failed or non-2xx requests on both sides together; a round with any is left out of the median. */
+  errors: number;
   thisServerCpuMsPerRequest: number;
   otherServerCpuMsPerRequest: number;
   changePercent: number;
@@ -42,7 +44,11 @@ export interface SimultaneousRound {
 
 interface Side {
   server: ServerProcess;
-  token: string;
+  /**
+   * A fresh dealer token for each measurement: the comparison outlasts a token's lifetime (ten minutes
+   * by default), and a load answered with 401s is fast, not a measurement.
+   */
+  token: () => Promise<string>;
   ids: string[];
 }
 
@@ -57,15 +63,16 @@ const percentChange = (value: number, reference: number) => Math.round(((value -
  */
 async function simultaneousRound(config: BenchConfig, sides: [Side, Side]): Promise<SimultaneousRound> {
   const connections = Math.max(1, Math.floor(config.connections / 2));
-  const load = (side: Side, seconds: number) => runLoad({ ...readLoad(config, side.server.url, side.token, side.ids, seconds), connections });
-  await Promise.all(sides.map((side) => load(side, WARM_UP_SECONDS)));
+  const tokens = await Promise.all(sides.map((side) => side.token()));
+  const load = (i: number, seconds: number) => runLoad({ ...readLoad(config, sides[i]!.server.url, tokens[i]!, sides[i]!.ids, seconds), connections });
+  await Promise.all(sides.map((_, i) => load(i, WARM_UP_SECONDS)));
   await pause(1000);
   const machineLoad = loadAverage();
   const cpuBefore = sides.map((side) => cpuSeconds(side.server.pid));
-  const [mine, theirs] = await Promise.all(sides.map((side) => load(side, config.seconds)));
+  const [mine, theirs] = await Promise.all(sides.map((_, i) => load(i, config.seconds)));
   const cpu = sides.map((side, i) => cpuSeconds(side.server.pid) - cpuBefore[i]!);
   return {
-    thisRps: mine!.rps, otherRps: theirs!.rps, loadAverage: machineLoad,
+    thisRps: mine!.rps, otherRps: theirs!.rps, errors: mine!.errors + theirs!.errors, loadAverage: machineLoad,
     thisServerCpuMsPerRequest: msPerRequest(cpu[0]!, mine!.requests),
     otherServerCpuMsPerRequest: msPerRequest(cpu[1]!, theirs!.requests),
     changePercent: percentChange(mine!.rps, theirs!.rps),
@@ -141,16 +148,17 @@ export async function compareReadPath(
     env: gatewayEnv(config, dataDir, databaseUrl),
   });
   try {
-    const tokens = {
-      this: await dealerToken(gateway.url, dataset.clientId, dataset.clientSecret),
-      other: await dealerToken(otherGateway.url, other.clientId, other.clientSecret),
-    };
+    const sides: [Side, Side] = [
+      { server: gateway, token: () => dealerToken(gateway.url, dataset.clientId, dataset.clientSecret), ids: dataset.readableCustomerIds },
+      { server: otherGateway, token: () => dealerToken(otherGateway.url, other.clientId, other.clientSecret), ids: other.readableCustomerIds },
+    ];
     const settled = async (result: PhaseResult) => {
       await pause(SETTLE_SECONDS * 1000);
       return result;
     };
-    const measureThis = async () => settled(await warmAndMeasureReads(config, gateway, tokens.this, dataset.readableCustomerIds));
-    const measureOther = async () => settled(await warmAndMeasureReads(config, otherGateway, tokens.other, other.readableCustomerIds));
+    const measure = async (side: Side) => settled(await warmAndMeasureReads(config, side.server, await side.token(), side.ids));
+    const measureThis = () => measure(sides[0]);
+    const measureOther = () => measure(sides[1]);
     const results: ReadPathComparison["rounds"] = [];
     await pause(SETTLE_SECONDS * 1000);
     for (let round = 0; round < rounds; round++) {
@@ -167,9 +175,7 @@ export async function compareReadPath(
     const simultaneous: SimultaneousRound[] = [];
     for (let round = 0; round < rounds; round++) {
       log(`read path, both checkouts at once, round ${round + 1} of ${rounds}: ${config.connections} connections between them for ${config.seconds} s`);
-      simultaneous.push(await simultaneousRound(config, [
-        { server: gateway, token: tokens.this, ids: dataset.readableCustomerIds }, { server: otherGateway, token: tokens.other, ids: other.readableCustomerIds },
-      ]));
+      simultaneous.push(await simultaneousRound(config, sides));
       await pause(SETTLE_SECONDS * 1000);
     }
     const thisMedian = medians(results.map((r) => r.thisCheckout));
@@ -177,7 +183,7 @@ export async function compareReadPath(
     return {
       otherCheckout: otherDir, otherCommit, rounds: results, thisMedian, otherMedian,
       rpsChangePercent: percentChange(thisMedian.rps, otherMedian.rps),
-      simultaneous: { rounds: simultaneous, medianChangePercent: median(simultaneous.map((round) => round.changePercent)) },
+      simultaneous: { rounds: simultaneous, medianChangePercent: median(simultaneous.filter((round) => round.errors === 0).map((round) => round.changePercent)) },
     };
   } finally {
     await otherGateway.stop();
