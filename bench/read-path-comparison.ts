@@ -28,7 +28,8 @@ export interface ReadPathComparison {
   otherMedian: MedianFigures;
   /** This checkout's median req/s against the other's, in percent: negative when this one is slower. */
   rpsChangePercent: number;
-  simultaneous: { rounds: SimultaneousRound[]; medianChangePercent: number };
+  /** The median is over the rounds without failed requests (`counted` of them). */
+  simultaneous: { rounds: SimultaneousRound[]; medianChangePercent: number; counted: number };
 }
 
 export interface SimultaneousRound {
@@ -178,12 +179,13 @@ export async function compareReadPath(
       simultaneous.push(await simultaneousRound(config, sides));
       await pause(SETTLE_SECONDS * 1000);
     }
+    const clean = simultaneous.filter((round) => round.errors === 0);
     const thisMedian = medians(results.map((r) => r.thisCheckout));
     const otherMedian = medians(results.map((r) => r.otherCheckout));
     return {
       otherCheckout: otherDir, otherCommit, rounds: results, thisMedian, otherMedian,
       rpsChangePercent: percentChange(thisMedian.rps, otherMedian.rps),
-      simultaneous: { rounds: simultaneous, medianChangePercent: median(simultaneous.filter((round) => round.errors === 0).map((round) => round.changePercent)) },
+      simultaneous: { rounds: simultaneous, medianChangePercent: median(clean.map((round) => round.changePercent)), counted: clean.length },
     };
   } finally {
     await otherGateway.stop();

@@ -151,14 +151,7 @@ export async function integrateAuditLog(deps: IntegratorDeps, lockWaitSeconds = 
   return outcome.acquired ? outcome.result : 0;
 }
 
-/**
- * Whether a process's timer integrates on this tick. Every gateway process runs the timer, so without
- * this the log would get a round per process per tick, each a checkpoint of a few events paying a
- * round's fixed work (tree edge, tiles, signature, commit) and adding a row to the checkpoint history
- * that grows with the number of processes. A process that finds a checkpoint it did not see on its own
- * last tick, and did not make itself, leaves this tick to whoever made it: one process keeps the rhythm,
- * the others take over one tick after it stops. No clocks are compared, so hosts may disagree on time.
- */
+/** What a process's timer remembers between ticks. */
 export interface IntegrationTurn {
   /** The latest tree size this process knew after its last tick; undefined before its first. */
   seen?: number;
@@ -168,7 +161,15 @@ async function latestTreeSize(db: Queryable): Promise<number> {
   return (await latestCheckpoint(db))?.treeSize ?? 0;
 }
 
-/** One tick of a process's timer: integrates, or returns undefined when another process kept the rhythm since this one's last tick. */
+/**
+ * One tick of a process's timer: integrates, or returns undefined when another process kept the
+ * rhythm since this one's last tick. Every gateway process runs the timer, so without this the log
+ * would get a round per process per tick, each a checkpoint of a few events paying a round's fixed
+ * work (tree edge, tiles, signature, commit) and adding a row to the checkpoint history that grows with
+ * the number of processes. A process that finds a checkpoint it did not see on its own last tick, and
+ * did not make itself, leaves this tick to whoever made it: one process keeps the rhythm, the others
+ * take over one tick after it stops. No clocks are compared, so hosts may disagree on time.
+ */
 export async function integrateOnTurn(deps: IntegratorDeps, turn: IntegrationTurn): Promise<number | undefined> {
   const latest = await latestTreeSize(deps.dataSource);
   const someoneElse = turn.seen !== undefined && latest !== turn.seen;
