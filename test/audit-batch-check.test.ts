@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { leafHash } from "../src/audit/merkle";
-import { openBatch, PENDING_INSERT, signBatch, type PendingBatchRow } from "../src/audit/audit-batch";
+import { openBatch, parseEntries, PENDING_INSERT, signBatch, type PendingBatchRow } from "../src/audit/audit-batch";
 import { generateAuditKey } from "../src/audit/audit-key";
 
 /**
@@ -61,5 +61,27 @@ describe("checking a signed write batch", () => {
     const first = signed();
     const second = signed();
     expect(openBatch({ ...second, mac: first.mac, signature: first.signature }, key, integrator)).toBeNull();
+  });
+});
+
+describe("reading a batch's entries", () => {
+  const line = (event: { id: string; leaf: Buffer }) => `${event.id} ${event.leaf.toString("hex")}\n`;
+  const text = events.map(line).join("");
+
+  it("when every line is an event id and a leaf hash, then they come back in order", () => {
+    expect(parseEntries(text)?.map((event) => [event.id, event.leaf.toString("hex")])).toEqual(events.map((event) => [event.id, event.leaf.toString("hex")]));
+    expect(parseEntries("")).toEqual([]);
+  });
+
+  it.each([
+    ["the last line lacks its newline", text.slice(0, -1)],
+    ["a line ends in a carriage return", text.replace("\n", "\r\n")],
+    ["a hash is in capitals", text.toUpperCase()],
+    ["a hash is one digit short", text.replace(/ [0-9a-f]{64}\n/, (match) => match.slice(2))],
+    ["a line carries more", text.replace("\n", " extra\n")],
+    ["a blank line", `${text}\n`],
+    ["a line is shifted by a space", ` ${text.slice(0, -1)}`],
+  ])("when %s, then the entries are refused as a whole", (_, entries) => {
+    expect(parseEntries(entries)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { inTransaction } from "../db/transaction";
 import { entryCount, isLegacyBatch, type PendingBatchRow } from "./audit-batch";
 import { extendsCheckpoint, openBatches } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
-import { latestCheckpoint, pendingBatches, storeTreeNodes, treeEdge, type Queryable } from "./audit-tree-store";
+import { latestCheckpoint, pendingBatches, storeTreeNodes, treeEdge, type Queryable, type StoredCheckpoint } from "./audit-tree-store";
 import { appendToWitness, lastWitnessed } from "./audit-witness";
 import { appendLeaves, foldSubtrees, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./signed-note";
@@ -70,6 +70,21 @@ interface Tree {
 }
 
 /**
+ * The tree's right edge as this process's last round left it, with that round's root. The next round
+ * continues from it when the latest checkpoint is still that one (same size and root), instead of
+ * reading the edge back from the tiles; after another process's round, or a round that did not commit,
+ * the checkpoint differs and the edge is read.
+ */
+const lastEdges = new WeakMap<DataSource, Tree & { root: Hash }>();
+
+async function currentTree(manager: EntityManager, deps: IntegratorDeps, checkpoint: StoredCheckpoint | null): Promise<Tree> {
+  const size = checkpoint?.treeSize ?? 0;
+  const remembered = lastEdges.get(deps.dataSource);
+  if (checkpoint && remembered?.size === size && remembered.root.equals(checkpoint.rootHash)) return { size, edge: remembered.edge };
+  return { size, edge: await treeEdge(manager, size) };
+}
+
+/**
  * Appends the events of batches with a good signature to `tree`, as the leaf hashes that were signed
  * at write: leaves and node tiles stored, the batches no longer pending. An event changed since its write
  * is not read again here: the tree keeps what was written, and verification, which recomputes every
@@ -114,8 +129,8 @@ async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Pro
   const pending = await pendingBatches(manager, BATCHES_READ);
   if (pending.length === 0) return { integrated: 0, more: false };
   const checkpoint = await latestCheckpoint(manager);
-  const size = checkpoint?.treeSize ?? 0;
-  const tree = { size, edge: await treeEdge(manager, size) };
+  const tree = await currentTree(manager, deps, checkpoint);
+  const size = tree.size;
   await assertExtendsWitness(manager, deps, size, foldSubtrees(tree.edge));
   const legacy = checkpoint === null && isLegacyBatch(pending[0]!);
   const batches = withinBudget(pending);
@@ -127,6 +142,7 @@ async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Pro
   await manager.query("INSERT INTO audit_checkpoints (tree_size, root_hash, note, created_at) VALUES (?, ?, ?, ?)", [
     grown.size, rootHash.toString("hex"), note, deps.clock().toISOString(),
   ]);
+  lastEdges.set(deps.dataSource, { size: grown.size, edge: grown.edge, root: rootHash });
   return { integrated: grown.events, note, more };
 }
 

@@ -34,8 +34,10 @@ export function textLeafHash(text: string): Hash {
   return hash("sha256", `\u0000${text}`, "buffer");
 }
 
+const INTERIOR_PREFIX = Buffer.of(0x01);
+
 export function interiorHash(left: Hash, right: Hash): Hash {
-  return createHash("sha256").update(Buffer.of(0x01)).update(left).update(right).digest();
+  return hash("sha256", Buffer.concat([INTERIOR_PREFIX, left, right]), "buffer");
 }
 
 /** The largest power of two smaller than n (n > 1). */
