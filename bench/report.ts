@@ -2,6 +2,7 @@ import type { IntegrationLag, IntegrationMeasurement } from "./audit-tree";
 import type { ExportMeasurement, QueryTimings, VerifyMeasurement } from "./compliance";
 import type { LoadResult } from "./load";
 import type { ReadPathComparison } from "./read-path-comparison";
+import type { SigningCost } from "./signing-cost";
 import type { StartupMeasurement } from "./startup";
 import type { WebhookLatency } from "./webhook-latency";
 
@@ -45,10 +46,21 @@ export interface BenchResults {
     /** Only when the dataset was seeded in this run. */
     seedIntegration?: { events: number; seconds: number; eventsPerSecond: number };
   };
+  /** What signing at write adds per audit event, in CPU (bench/signing-cost.ts). */
+  signingCost: SigningCost;
   readPathComparison?: ReadPathComparison;
   /** Feed events to a webhook receiver on this machine during a read load (BENCH_WEBHOOKS=0 skips it). */
   webhookDelivery?: WebhookLatency | { error: string };
   targets?: Record<string, { target: string; measured: string; met: boolean }>;
+}
+
+/**
+ * Signing at write's share of the read path's CPU per request (gateway and MariaDB, as the read phase
+ * measured them): on a machine whose cores the load keeps busy, the req/s it costs.
+ */
+export function signingShareOfReadPath(r: Pick<BenchResults, "gateway" | "signingCost">): number {
+  const readPathUs = (r.gateway.serverCpuMsPerRequest + (r.gateway.databaseCpuMsPerRequest ?? 0)) * 1000;
+  return Math.round(((r.signingCost.extraNodeUs + r.signingCost.extraDatabaseUs) / Math.max(1, readPathUs)) * 1000) / 10;
 }
 
 /** The issue's targets, judged on one run's figures. */
@@ -84,6 +96,12 @@ export function judgeTargets(r: BenchResults): NonNullable<BenchResults["targets
       target: "under load, every event in a signed checkpoint within a second", measured: `the oldest pending event waited at most ${lag.maxEventWaitMs} ms`, met: lag.maxEventWaitMs < 1000,
     },
     proofs: { target: "inclusion proofs answered", measured: `${r.compliance.proofs.errors} errors in ${r.compliance.proofs.queries}`, met: r.compliance.proofs.errors === 0 && r.compliance.proofs.queries > 0 },
+    signingCpu: {
+      target: "signing at write adds <= 5 % to the read path's CPU per request",
+      measured: `${signingShareOfReadPath(r)} % (${r.signingCost.extraNodeUs} µs of node and ${r.signingCost.extraDatabaseUs} µs of MariaDB per event, ` +
+        `against ${r.gateway.serverCpuMsPerRequest} and ${r.gateway.databaseCpuMsPerRequest ?? "-"} ms per request)`,
+      met: signingShareOfReadPath(r) <= 5,
+    },
     ...(comparison ? {
       readPathWithSigning: {
         target: `read path req/s within 5 % of ${comparison.otherCommit}, both loaded at once`,
@@ -120,6 +138,13 @@ function comparisonLines(c: ReadPathComparison): string[] {
   ];
 }
 
+function signingCostLine(c: SigningCost): string {
+  const perPhase = (signedPhase: boolean, part: "nodeUs" | "databaseUs") => c.phases.filter((p) => p.signed === signedPhase).map((p) => p[part]).join(", ");
+  return `signing at write, CPU per event (${c.eventsPerPhase} events a phase, ${c.eventsPerBatch} a batch, integrated every ${c.eventsPerRound}): ` +
+    `node ${perPhase(false, "nodeUs")} µs without, ${perPhase(true, "nodeUs")} with; MariaDB ${perPhase(false, "databaseUs")} without, ${perPhase(true, "databaseUs")} with; ` +
+    `median extra ${c.extraNodeUs} µs node, ${c.extraDatabaseUs} µs MariaDB, of which integration ${c.integrationNodeUs} and ${c.integrationDatabaseUs}`;
+}
+
 const signed = (percent: number) => `${percent > 0 ? "+" : ""}${percent}`;
 
 function webhookLine(w: WebhookLatency | { error: string }): string {
@@ -152,6 +177,7 @@ export function printReport(r: BenchResults): void {
     verifyLine("full (verify-audit --full)", full),
     `${verifyLine("GET /v1/audit/verify (incremental)", incremental)}, ${incremental.eventsSinceFirst} events added since the call before`,
     `inclusion proofs: ${timings(r.compliance.proofs)}`,
+    signingCostLine(r.signingCost),
     ...(r.readPathComparison ? comparisonLines(r.readPathComparison) : []),
     ...(r.webhookDelivery ? [webhookLine(r.webhookDelivery)] : []),
     "",

@@ -11,6 +11,7 @@ import { compareReadPath } from "./read-path-comparison";
 import { judgeTargets, printReport, type BenchResults, type PhaseResult } from "./report";
 import { prepareDataset, type BenchDataset } from "./seed";
 import { startServer, type ServerProcess } from "./servers";
+import { measureSigningCost } from "./signing-cost";
 import { buildGateway, COMPILED_GATEWAY, measureStartup } from "./startup";
 import { measureWebhookLatency } from "./webhook-latency";
 
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
   try {
     const comparison = config.compareWith ? await compareReadPath(config, config.compareRounds, config.compareWith, gateway, dataset) : undefined;
     const read = await gatewayReadPhase(config, gateway, dataset, db);
+    const signingCost = await measureSigningCost(config);
     const baseline = await baselinePhase(config, dataset, false);
     const floor = await baselinePhase(config, dataset, true);
     const integration = await integrationPhase(config, gateway, dataset);
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
       lookup,
       compliance: { ...compliance, verify },
       auditTree: { integration, integrationUnderReadLoad: read.integrationUnderLoad, ...(dataset.seedIntegration ? { seedIntegration: dataset.seedIntegration } : {}) },
+      signingCost,
       ...(comparison ? { readPathComparison: comparison } : {}),
       ...(webhookDelivery ? { webhookDelivery } : {}),
     };

@@ -1,0 +1,126 @@
+import mysql from "mysql2/promise";
+import type { BenchConfig } from "./bench-config";
+import { log } from "./phases";
+import { cpuSeconds, databaseServerPid } from "./servers";
+import { compiledModule, setSigningAtWrite } from "./signing-switch";
+
+/**
+ * What signing at write costs, as CPU per audit event, measured in one process against the compiled
+ * gateway's own audit log: phases of writing events alternate with signing off and on
+ * (bench/signing-switch.ts), each the same number of events in batches of the size the read load
+ * makes, the signed ones integrated into the Merkle tree every EVENTS_PER_ROUND events as the
+ * integrator's timer does under that load. CPU time, unlike req/s, does not move with what else the
+ * machine runs, so paired phases give a difference that one run can resolve to a few µs.
+ */
+const EVENTS_PER_PHASE = 8000;
+/** What a gateway process's write batches held under the read load of 50 connections (about 10 events). */
+const EVENTS_PER_BATCH = 10;
+/** About what one integration round takes under that load, at two rounds a second. */
+const EVENTS_PER_ROUND = 400;
+const PAIRS = 5;
+
+export interface SigningCost {
+  eventsPerPhase: number;
+  eventsPerBatch: number;
+  eventsPerRound: number;
+  /** CPU µs per event of each phase, in the order run: unsigned, signed, unsigned, ... */
+  phases: { signed: boolean; nodeUs: number; databaseUs: number; integrationNodeUs: number; integrationDatabaseUs: number }[];
+  /** Medians over the pairs of what the signed phase took beyond the unsigned one. */
+  extraNodeUs: number;
+  extraDatabaseUs: number;
+  /** Of the signed phases (medians): the part spent integrating. */
+  integrationNodeUs: number;
+  integrationDatabaseUs: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const nodeMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+/** A database of its own, made anew: `<bench database>_signing`. */
+async function freshDatabase(databaseUrl: string): Promise<string> {
+  const url = new URL(databaseUrl);
+  const name = `${url.pathname.slice(1)}_signing`;
+  const db = await mysql.createConnection(databaseUrl);
+  try {
+    await db.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await db.query(`CREATE DATABASE \`${name}\``);
+  } finally {
+    await db.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function event(i: number) {
+  return {
+    actorType: "dealer", actorId: `bench-client-${i % 50}`, action: "customer.read", dealerId: "0190a3c2-7b1e-7c3a-9d2f-1b2c3d4e5f60",
+    customerId: `0190a3c2-7b1e-7c3a-9d2f-${String(i).padStart(12, "0")}`, purpose: "service_delivery", decision: "allow",
+    fields: ["name", "email", "phone", "preferredLanguage", "serviceOrders", "warranties"], status: 200, requestId: `bench-${i}`, ip: "127.0.0.1",
+  };
+}
+
+export async function measureSigningCost(config: BenchConfig): Promise<SigningCost> {
+  log(`signing at write: ${PAIRS} pairs of ${EVENTS_PER_PHASE}-event phases without and with it, CPU per event`);
+  const { createDataSource } = compiledModule("db/data-source.js") as { createDataSource: (url: string, pool: number) => import("typeorm").DataSource };
+  const { migrate } = compiledModule("db/migrate.js") as { migrate: (ds: import("typeorm").DataSource) => Promise<void> };
+  const { createAuditLog } = compiledModule("audit/audit-log.js") as { createAuditLog: (...args: unknown[]) => { record(input: unknown): Promise<void> } };
+  const { integrateAuditLog } = compiledModule("audit/audit-integrator.js") as { integrateAuditLog: (deps: unknown) => Promise<number> };
+  const { generateAuditKey } = compiledModule("audit/audit-key.js") as { generateAuditKey: () => unknown };
+  const { createLogger } = compiledModule("ops/logger.js") as { createLogger: (level: string) => unknown };
+  const dataSource = createDataSource(await freshDatabase(config.databaseUrl), 10);
+  await dataSource.initialize();
+  const databasePid = databaseServerPid(Number(new URL(config.databaseUrl).port || 3306));
+  const databaseMs = () => (databasePid ? cpuSeconds(databasePid) * 1000 : 0);
+  const clock = () => new Date();
+  const key = generateAuditKey();
+  const deps = { dataSource, key, clock, logger: createLogger("silent") };
+  const audit = createAuditLog(dataSource, clock, key, { batch: true, maxBatch: EVENTS_PER_BATCH });
+  let written = 0;
+
+  const phase = async (signed: boolean) => {
+    setSigningAtWrite(signed);
+    const start = { node: nodeMs(), database: databaseMs() };
+    const integration = { node: 0, database: 0 };
+    for (let done = 0; done < EVENTS_PER_PHASE; done += EVENTS_PER_ROUND) {
+      // Four batches on their way at a time, as a loaded process has.
+      for (let i = 0; i < EVENTS_PER_ROUND; i += EVENTS_PER_BATCH * 4) {
+        await Promise.all(Array.from({ length: Math.min(EVENTS_PER_BATCH * 4, EVENTS_PER_ROUND - i) }, () => audit.record(event(written++))));
+      }
+      if (!signed) continue;
+      const before = { node: nodeMs(), database: databaseMs() };
+      await integrateAuditLog(deps);
+      integration.node += nodeMs() - before.node;
+      integration.database += databaseMs() - before.database;
+    }
+    const perEvent = (ms: number) => round1((ms * 1000) / EVENTS_PER_PHASE);
+    return {
+      signed, nodeUs: perEvent(nodeMs() - start.node), databaseUs: perEvent(databaseMs() - start.database),
+      integrationNodeUs: perEvent(integration.node), integrationDatabaseUs: perEvent(integration.database),
+    };
+  };
+
+  try {
+    await migrate(dataSource);
+    // Warm-up: both paths compiled by the JIT and the tables past their first pages.
+    await phase(false);
+    await phase(true);
+    const phases: SigningCost["phases"] = [];
+    for (let pair = 0; pair < PAIRS; pair++) phases.push(await phase(false), await phase(true));
+    const pairs = Array.from({ length: PAIRS }, (_, i) => [phases[2 * i]!, phases[2 * i + 1]!] as const);
+    const signedPhases = phases.filter((p) => p.signed);
+    return {
+      eventsPerPhase: EVENTS_PER_PHASE, eventsPerBatch: EVENTS_PER_BATCH, eventsPerRound: EVENTS_PER_ROUND, phases,
+      extraNodeUs: round1(median(pairs.map(([off, on]) => on.nodeUs - off.nodeUs))),
+      extraDatabaseUs: round1(median(pairs.map(([off, on]) => on.databaseUs - off.databaseUs))),
+      integrationNodeUs: median(signedPhases.map((p) => p.integrationNodeUs)),
+      integrationDatabaseUs: median(signedPhases.map((p) => p.integrationDatabaseUs)),
+    };
+  } finally {
+    setSigningAtWrite(true);
+    await dataSource.destroy();
+  }
+}
