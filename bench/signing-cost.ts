@@ -1,6 +1,7 @@
 import mysql from "mysql2/promise";
 import type { BenchConfig } from "./bench-config";
 import { log } from "./phases";
+import { median } from "./read-path-comparison";
 import { cpuSeconds, databaseServerPid } from "./servers";
 import { compiledModule, setSigningAtWrite } from "./signing-switch";
 
@@ -33,7 +34,6 @@ export interface SigningCost {
   integrationDatabaseUs: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const nodeMs = () => {
   const usage = process.cpuUsage();
