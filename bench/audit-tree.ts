@@ -1,4 +1,5 @@
 import mysql, { type Connection } from "mysql2/promise";
+import { ENTRY_LINE } from "../src/audit/audit-batch";
 import { integrateAuditLog } from "../src/audit/audit-integrator";
 import { loadAuditKey, type AuditKey } from "../src/audit/audit-key";
 import { createDataSource } from "../src/db/data-source";
@@ -11,8 +12,6 @@ import { BENCH_DATA_DIR } from "./bench-config";
 /** The gateway's own audit key (it reads the same data directory), so seeded events verify. */
 export const benchAuditKey = (): AuditKey => loadAuditKey({ dataDir: BENCH_DATA_DIR, origin: "dealer-gateway/audit-log" });
 
-/** One line of a pending batch's entries: a 36-character event id, a space, a 64-digit leaf hash, a newline. */
-const ENTRY_BYTES = 36 + 1 + 64 + 1;
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function row(db: Connection, sql: string, params: unknown[] = []): Promise<unknown[]> {
@@ -26,7 +25,7 @@ export async function treeSize(db: Connection): Promise<number> {
 
 export async function pendingEvents(db: Connection): Promise<{ batches: number; events: number }> {
   const [batches, bytes] = await row(db, "SELECT COUNT(*), COALESCE(SUM(LENGTH(entries)), 0) FROM audit_pending");
-  return { batches: Number(batches), events: Number(bytes) / ENTRY_BYTES };
+  return { batches: Number(batches), events: Number(bytes) / ENTRY_LINE };
 }
 
 /**

@@ -5,6 +5,13 @@ import path from "node:path";
 export const BENCH_DATA_DIR = path.join(os.tmpdir(), "gw-bench-data");
 
 /** The benchmark's settings, from BENCH_* variables; every one has a default so `npm run bench` needs none. */
+/** A database beside the bench's own, on the same server: its name with `_<suffix>`. */
+export function siblingDatabaseUrl(databaseUrl: string, suffix: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `${url.pathname}_${suffix}`;
+  return url.toString();
+}
+
 export interface BenchConfig {
   seconds: number;
   connections: number;

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
-import { BENCH_DATA_DIR, type BenchConfig } from "./bench-config";
+import { BENCH_DATA_DIR, siblingDatabaseUrl, type BenchConfig } from "./bench-config";
 import { dealerToken } from "./gateway-client";
 import { runLoad } from "./load-phase";
 import { gatewayEnv, loadAverage, log, msPerRequest, pause, readLoad, WARM_UP_SECONDS, warmAndMeasureReads } from "./phases";
@@ -118,13 +118,6 @@ async function otherDataset(dir: string, config: BenchConfig, databaseUrl: strin
   });
 }
 
-/** The database of the other checkout: this one's name with `_other`, so both datasets stay side by side. */
-function otherDatabaseUrl(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = `${url.pathname}_other`;
-  return url.toString();
-}
-
 /** BENCH_COMPARE_WITH=unsigned: this checkout without signing at write (bench/unsigned-gateway.ts). */
 export const UNSIGNED = "unsigned";
 
@@ -141,7 +134,8 @@ export async function compareReadPath(
   config: BenchConfig, rounds: number, compareWith: string, gateway: ServerProcess, dataset: BenchDataset,
 ): Promise<ReadPathComparison> {
   const { dir: otherDir, script, label: otherCommit, dataDir } = otherSide(compareWith);
-  const databaseUrl = otherDatabaseUrl(config.databaseUrl);
+  // The other checkout's database: this one's name with `_other`, so both datasets stay side by side.
+  const databaseUrl = siblingDatabaseUrl(config.databaseUrl, "other");
   log(`read path compared with ${otherDir} (${otherCommit}), database ${new URL(databaseUrl).pathname.slice(1)}`);
   const other = await otherDataset(otherDir, config, databaseUrl);
   const otherGateway = await startServer({

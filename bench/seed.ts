@@ -44,7 +44,7 @@ interface SeedRecord {
   audit_events: number;
 }
 
-function serverUrl(databaseUrl: string): { server: string; database: string } {
+export function serverUrl(databaseUrl: string): { server: string; database: string } {
   const url = new URL(databaseUrl);
   const database = url.pathname.slice(1);
   // The seed drops and recreates this database, so it must be one that is obviously the benchmark's own.

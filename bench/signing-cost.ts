@@ -1,7 +1,8 @@
 import mysql from "mysql2/promise";
-import type { BenchConfig } from "./bench-config";
+import { siblingDatabaseUrl, type BenchConfig } from "./bench-config";
 import { log } from "./phases";
 import { median } from "./read-path-comparison";
+import { serverUrl } from "./seed";
 import { cpuSeconds, databaseServerPid } from "./servers";
 import { compiledModule, setSigningAtWrite } from "./signing-switch";
 
@@ -40,19 +41,18 @@ const nodeMs = () => {
   return (usage.user + usage.system) / 1000;
 };
 
-/** A database of its own, made anew: `<bench database>_signing`. */
+/** A database of its own, made anew beside the bench's: `<bench database>_signing`, under the seed's name rule. */
 async function freshDatabase(databaseUrl: string): Promise<string> {
-  const url = new URL(databaseUrl);
-  const name = `${url.pathname.slice(1)}_signing`;
-  const db = await mysql.createConnection(databaseUrl);
+  const url = siblingDatabaseUrl(databaseUrl, "signing");
+  const { server, database } = serverUrl(url);
+  const db = await mysql.createConnection(server);
   try {
-    await db.query(`DROP DATABASE IF EXISTS \`${name}\``);
-    await db.query(`CREATE DATABASE \`${name}\``);
+    await db.query(`DROP DATABASE IF EXISTS ${database}`);
+    await db.query(`CREATE DATABASE ${database}`);
   } finally {
     await db.end();
   }
-  url.pathname = `/${name}`;
-  return url.toString();
+  return url;
 }
 
 function event(i: number) {
