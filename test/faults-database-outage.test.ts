@@ -1,5 +1,6 @@
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hotQuery } from "../src/db/direct-pool";
 import { MIGRATION_LOCK } from "../src/db/migrate";
 import { readCustomer } from "./dealer-api.support";
 import { createTestDatabase, TEST_DB, TEST_MYSQL_URL, type TestDatabase } from "./support/databases";
@@ -123,6 +124,17 @@ describe.skipIf(TEST_DB !== "mysql")("when the database goes away (MySQL/MariaDB
     expect(performance.now() - started).toBeLessThan(ANSWER_WITHIN_MS);
     await proxy.restore();
     await expectRecovered("burst");
+  });
+
+  it("when the database goes silent before a connection has prepared a statement, then that statement fails within the query timeout too", async () => {
+    // A pooled connection, set up while all is well; then a statement it has never prepared, sent into the silence.
+    await hotQuery(gw.dataSource, "SELECT 1 AS ready", []);
+    proxy.stall();
+    const started = performance.now();
+    await expect(hotQuery(gw.dataSource, "SELECT ? + 1 AS never_prepared", [1])).rejects.toMatchObject({ code: "PROTOCOL_SEQUENCE_TIMEOUT" });
+    expect(performance.now() - started).toBeLessThan(QUERY_TIMEOUT_MS + 1000);
+    await proxy.restore();
+    await expectRecovered("unprepared");
   });
 
   it("when the audit table is locked by someone else, then a dealer read answers 503 within the query timeout with no data, and is served once the lock is gone", async () => {

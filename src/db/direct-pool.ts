@@ -45,6 +45,9 @@ async function onConnection<T>(pool: mysql.Pool, work: (connection: Connection) 
   }
 }
 
+/** The error mysql2 gives a statement past its timeout, which gets the connection dropped. */
+const queryTimeout = () => Object.assign(new Error("Query inactivity timeout"), { code: "PROTOCOL_SEQUENCE_TIMEOUT" });
+
 function createDirectPool(dataSource: DataSource): DirectPool {
   const options = dataSource.options as MysqlDataSourceOptions;
   const pool = mysql.createPool({
@@ -69,8 +72,16 @@ function createDirectPool(dataSource: DataSource): DirectPool {
   };
   return {
     execute: <T>(sql: string, params: unknown[]) =>
-      onConnection(pool, (connection) => new Promise<T[]>((resolve, reject) =>
-        connection.execute({ sql, timeout }, params as mysql.ExecuteValues, (error, rows) => (error ? reject(error) : resolve(rows as T[]))))),
+      onConnection(pool, (connection) => new Promise<T[]>((resolve, reject) => {
+        // mysql2 bounds the EXECUTE by `timeout`, but not the PREPARE a connection sends before its first use
+        // of a statement: against a silent server that one would wait forever, holding the request with it.
+        const bound = timeout ? setTimeout(() => reject(queryTimeout()), timeout) : undefined;
+        connection.execute({ sql, timeout }, params as mysql.ExecuteValues, (error, rows) => {
+          clearTimeout(bound);
+          if (error) reject(error);
+          else resolve(rows as T[]);
+        });
+      })),
     transaction: (statements) =>
       onConnection(pool, (connection) => new Promise<void>((resolve, reject) =>
         connection.query(
