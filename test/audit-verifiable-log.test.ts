@@ -291,6 +291,26 @@ describe("a rogue database administrator", () => {
   });
 });
 
+  it.each([
+    ["shortened by a hash", (hashes: string) => hashes.slice(0, -64)],
+    ["lengthened by a hash", (hashes: string) => `${hashes}${"ab".repeat(32)}`],
+    ["deleted", null],
+  ])("when the partly filled tile the next leaves go into is %s, then the integrator stops without a checkpoint, and integrates once it is put back", async (_, rewrite) => {
+    const gw = await busyGateway();
+    const [tile]: { hashes: string }[] = await gw.dataSource.query("SELECT hashes FROM audit_tree_tiles WHERE level = 0 AND tile_index = 0");
+    const checkpoints = await countRows(gw, "audit_checkpoints");
+    if (rewrite) await asDba(gw, "UPDATE audit_tree_tiles SET hashes = ? WHERE level = 0 AND tile_index = 0", [rewrite(tile!.hashes)]);
+    else await asDba(gw, "DELETE FROM audit_tree_tiles WHERE level = 0 AND tile_index = 0");
+    await writeEvent(gw, { action: "test.after_tile_change" });
+    await expect(integrate(gw)).rejects.toThrow(/tile 0\/0 does not hold the \d+ hashes the tree needs/);
+    expect(await countRows(gw, "audit_checkpoints")).toBe(checkpoints);
+    expect(await countRows(gw, "audit_pending")).toBeGreaterThan(0);
+    await gw.dataSource.query("DELETE FROM audit_tree_tiles WHERE level = 0 AND tile_index = 0");
+    await gw.dataSource.query("INSERT INTO audit_tree_tiles (level, tile_index, hashes) VALUES (0, 0, ?)", [tile!.hashes]);
+    expect(await integrate(gw)).toBe(1);
+    expect(await verify(gw)).toMatchObject({ ok: true });
+  });
+
 describe("verification continues from its signed mark", () => {
   const marks = async (gw: TestGateway) =>
     (await gw.dataSource.query("SELECT tree_size, seq FROM audit_verified_marks ORDER BY tree_size")) as { tree_size: number | string; seq: number | string }[];

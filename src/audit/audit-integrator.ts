@@ -1,11 +1,13 @@
 import type { Logger } from "pino";
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource } from "typeorm";
 import { withDatabaseLock } from "../db/database-lock";
-import { inTransaction } from "../db/transaction";
+import { inBatchedTransaction, type BatchedTransaction } from "../db/transaction";
 import { entryCount, isLegacyBatch, type PendingBatchRow } from "./audit-batch";
 import { extendsCheckpoint, openBatches } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
-import { latestCheckpoint, pendingBatches, storeTreeNodes, treeEdge, type Queryable, type StoredCheckpoint } from "./audit-tree-store";
+import {
+  LATEST_CHECKPOINT, latestCheckpoint, latestOf, leafWrite, pendingBatches, pendingBatchesQuery, treeEdge, treeNodeWrites, type Queryable, type StoredCheckpoint, type TreeWrite,
+} from "./audit-tree-store";
 import { appendToWitness, lastWitnessed } from "./audit-witness";
 import { appendLeaves, foldSubtrees, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./signed-note";
@@ -18,7 +20,6 @@ import { checkpointText, signNote } from "./signed-note";
 const EVENTS_PER_ROUND = 2000;
 const BATCHES_READ = 400;
 const MAX_ROUNDS = 100;
-const ROWS_PER_INSERT = 500;
 
 export interface IntegratorDeps {
   dataSource: DataSource;
@@ -26,14 +27,6 @@ export interface IntegratorDeps {
   clock: () => Date;
   logger: Logger;
   witnessFile?: string;
-}
-
-async function insertRows(db: Queryable, table: string, columns: string[], rows: unknown[][]): Promise<void> {
-  const placeholder = `(${columns.map(() => "?").join(", ")})`;
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    await db.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${chunk.map(() => placeholder).join(", ")}`, chunk.flat());
-  }
 }
 
 /**
@@ -77,20 +70,26 @@ interface Tree {
  */
 const lastEdges = new WeakMap<DataSource, Tree & { root: Hash }>();
 
-async function currentTree(manager: EntityManager, deps: IntegratorDeps, checkpoint: StoredCheckpoint | null): Promise<Tree> {
+async function currentTree(db: Queryable, deps: IntegratorDeps, checkpoint: StoredCheckpoint | null): Promise<Tree> {
   const size = checkpoint?.treeSize ?? 0;
   const remembered = lastEdges.get(deps.dataSource);
   if (checkpoint && remembered?.size === size && remembered.root.equals(checkpoint.rootHash)) return { size, edge: remembered.edge };
-  return { size, edge: await treeEdge(manager, size) };
+  return { size, edge: await treeEdge(db, size) };
+}
+
+interface Appended extends Tree {
+  events: number;
+  /** What stores the appended leaves and nodes and ends the batches' pending. */
+  writes: TreeWrite[];
 }
 
 /**
  * Appends the events of batches with a good signature to `tree`, as the leaf hashes that were signed
- * at write: leaves and node tiles stored, the batches no longer pending. An event changed since its write
- * is not read again here: the tree keeps what was written, and verification, which recomputes every
- * new leaf from its event, names the change.
+ * at write, and returns the writes that store leaves and node tiles and delete the batches from the
+ * pending ones. An event changed since its write is not read again here: the tree keeps what was
+ * written, and verification, which recomputes every new leaf from its event, names the change.
  */
-async function appendBatches(manager: EntityManager, deps: IntegratorDeps, tree: Tree, batches: PendingBatchRow[], acceptLegacy: boolean): Promise<Tree & { events: number }> {
+function appendBatches(mysql: boolean, deps: IntegratorDeps, tree: Tree, batches: PendingBatchRow[], acceptLegacy: boolean): Appended {
   const checked = openBatches(batches, deps.key, { acceptLegacy, trustMac: true });
   // A batch without a good signature stays pending, where verification reports it: it is never signed into the tree.
   for (const { batch, fault } of checked) {
@@ -98,12 +97,20 @@ async function appendBatches(manager: EntityManager, deps: IntegratorDeps, tree:
   }
   const integrated = checked.filter((entry) => !entry.fault).map((entry) => entry.batch);
   const events = checked.flatMap((entry) => entry.events ?? []);
-  if (events.length === 0) return { ...tree, events: 0 };
+  if (events.length === 0) return { ...tree, events: 0, writes: [] };
   const grown = appendLeaves(tree.size, tree.edge, events.map((event) => event.leaf));
-  await insertRows(manager, "audit_leaves", ["leaf_index", "event_id"], events.map((event, i) => [tree.size + i, event.id]));
-  await storeTreeNodes(manager, grown.completed);
-  await manager.query(`DELETE FROM audit_pending WHERE batch_id IN (${integrated.map(() => "?").join(", ")})`, integrated.map((batch) => batch.batch_id));
-  return { size: grown.size, edge: grown.edge, events: events.length };
+  const writes = [
+    leafWrite(mysql, tree.size, events.map((event) => event.id)),
+    ...treeNodeWrites(mysql, grown.completed),
+    { sql: `DELETE FROM audit_pending WHERE batch_id IN (${integrated.map(() => "?").join(", ")})`, params: integrated.map((batch) => batch.batch_id) },
+  ];
+  return { size: grown.size, edge: grown.edge, events: events.length, writes };
+}
+
+/** The writes in one round trip, each checked. */
+async function applyWrites(tx: BatchedTransaction, writes: TreeWrite[]): Promise<void> {
+  const results = await tx.run(writes);
+  writes.forEach((write, i) => write.check?.(results[i]!));
 }
 
 /**
@@ -112,36 +119,42 @@ async function appendBatches(manager: EntityManager, deps: IntegratorDeps, tree:
  * events that were checked against the old chain, and no later round accepts an unsigned batch, since
  * after that only a forger could have written one.
  */
-async function appendLegacyBatches(manager: EntityManager, deps: IntegratorDeps, tree: Tree): Promise<Tree & { events: number }> {
-  let grown = { ...tree, events: 0 };
+async function appendLegacyBatches(tx: BatchedTransaction, deps: IntegratorDeps, tree: Tree): Promise<Appended> {
+  let grown: Appended = { ...tree, events: 0, writes: [] };
   let after: PendingBatchRow | undefined;
   for (;;) {
-    const page = (await pendingBatches(manager, BATCHES_READ, after)).filter(isLegacyBatch);
+    const page = (await pendingBatches(tx, BATCHES_READ, after)).filter(isLegacyBatch);
     if (page.length === 0) return grown;
-    const appended = await appendBatches(manager, deps, grown, page, true);
-    grown = { ...appended, events: grown.events + appended.events };
+    const appended = appendBatches(tx.mysql, deps, grown, page, true);
+    await applyWrites(tx, appended.writes);
+    grown = { ...appended, events: grown.events + appended.events, writes: [] };
     after = page.at(-1);
   }
 }
 
-/** One round in one transaction: the next pending batches become leaves, nodes and one signed checkpoint. */
-async function integrateRound(manager: EntityManager, deps: IntegratorDeps): Promise<Round> {
-  const pending = await pendingBatches(manager, BATCHES_READ);
+/**
+ * One round in one transaction: the next pending batches become leaves, nodes and one signed
+ * checkpoint. Its statements go in two round trips on MySQL, the reads and then the writes (and the
+ * commit), since each costs far more than the statements' own work.
+ */
+async function integrateRound(tx: BatchedTransaction, deps: IntegratorDeps): Promise<Round> {
+  const [pendingRows, latestRows] = await tx.run([pendingBatchesQuery(BATCHES_READ), LATEST_CHECKPOINT]);
+  const pending = pendingRows as PendingBatchRow[];
   if (pending.length === 0) return { integrated: 0, more: false };
-  const checkpoint = await latestCheckpoint(manager);
-  const tree = await currentTree(manager, deps, checkpoint);
-  const size = tree.size;
-  await assertExtendsWitness(manager, deps, size, foldSubtrees(tree.edge));
+  const checkpoint = latestOf(latestRows!);
+  const tree = await currentTree(tx, deps, checkpoint);
+  await assertExtendsWitness(tx, deps, tree.size, foldSubtrees(tree.edge));
   const legacy = checkpoint === null && isLegacyBatch(pending[0]!);
   const batches = withinBudget(pending);
   const more = legacy || batches.length < pending.length || pending.length === BATCHES_READ;
-  const grown = legacy ? await appendLegacyBatches(manager, deps, tree) : await appendBatches(manager, deps, tree, batches, false);
+  const grown = legacy ? await appendLegacyBatches(tx, deps, tree) : appendBatches(tx.mysql, deps, tree, batches, false);
   if (grown.events === 0) return { integrated: 0, more };
   const rootHash = foldSubtrees(grown.edge);
   const note = signNote(checkpointText({ origin: deps.key.origin, treeSize: grown.size, rootHash }), deps.key.signer);
-  await manager.query("INSERT INTO audit_checkpoints (tree_size, root_hash, note, created_at) VALUES (?, ?, ?, ?)", [
-    grown.size, rootHash.toString("hex"), note, deps.clock().toISOString(),
-  ]);
+  await applyWrites(tx, [...grown.writes, {
+    sql: "INSERT INTO audit_checkpoints (tree_size, root_hash, note, created_at) VALUES (?, ?, ?, ?)",
+    params: [grown.size, rootHash.toString("hex"), note, deps.clock().toISOString()],
+  }]);
   lastEdges.set(deps.dataSource, { size: grown.size, edge: grown.edge, root: rootHash });
   return { integrated: grown.events, note, more };
 }
@@ -157,7 +170,7 @@ export async function integrateAuditLog(deps: IntegratorDeps, lockWaitSeconds = 
   const outcome = await withDatabaseLock(deps.dataSource, "audit_integrate", lockWaitSeconds, async () => {
     let total = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { integrated, note, more } = await inTransaction(deps.dataSource, (manager) => integrateRound(manager, deps));
+      const { integrated, note, more } = await inBatchedTransaction(deps.dataSource, (tx) => integrateRound(tx, deps));
       total += integrated;
       if (note && deps.witnessFile) appendToWitness(deps.witnessFile, note);
       if (integrated === 0 || !more) break;
@@ -192,7 +205,8 @@ export async function integrateOnTurn(deps: IntegratorDeps, turn: IntegrationTur
   turn.seen = latest;
   if (someoneElse) return undefined;
   const integrated = await integrateAuditLog(deps);
-  if (integrated > 0) turn.seen = await latestTreeSize(deps.dataSource);
+  // The size this process's last round signed, as the checkpoint it made (not read back: a round trip a tick).
+  if (integrated > 0) turn.seen = lastEdges.get(deps.dataSource)?.size ?? (await latestTreeSize(deps.dataSource));
   return integrated;
 }
 

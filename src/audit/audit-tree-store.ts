@@ -1,4 +1,5 @@
 import type { EntityManager } from "typeorm";
+import type { Statement, StatementResult } from "../db/direct-pool";
 import type { PendingBatchRow } from "./audit-batch";
 import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
@@ -23,12 +24,16 @@ export const EMPTY_CHECKPOINT = (key: AuditKey): StoredCheckpoint => ({
   treeSize: 0, rootHash: EMPTY_ROOT, note: signNote(checkpointText({ origin: key.origin, treeSize: 0, rootHash: EMPTY_ROOT }), key.signer),
 });
 
-export async function latestCheckpoint(db: Queryable): Promise<StoredCheckpoint | null> {
-  const rows: { tree_size: number | string; root_hash: string; note: string; created_at: string }[] = await db.query(
-    "SELECT tree_size, root_hash, note, created_at FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1",
-  );
-  const row = rows[0];
+export const LATEST_CHECKPOINT: Statement = { sql: "SELECT tree_size, root_hash, note, created_at FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1", params: [] };
+
+/** The checkpoint of LATEST_CHECKPOINT's rows; null before the first. */
+export function latestOf(rows: StatementResult): StoredCheckpoint | null {
+  const row = (rows as { tree_size: number | string; root_hash: string; note: string; created_at: string }[])[0];
   return row ? { treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash, "hex"), note: row.note, createdAt: row.created_at } : null;
+}
+
+export async function latestCheckpoint(db: Queryable): Promise<StoredCheckpoint | null> {
+  return latestOf(await db.query(LATEST_CHECKPOINT.sql));
 }
 
 /** The checkpoint a note states, when the note carries a valid signature by the audit key for this log's origin. */
@@ -104,30 +109,51 @@ export async function leafNodeHashes(db: Queryable, from: number, to: number): P
   return hashes;
 }
 
+/** A write of the integrator's round; `check` throws when its outcome is not what the tree needs. */
+export interface TreeWrite extends Statement {
+  check?: (result: StatementResult) => void;
+}
+
 /**
- * Stores the nodes an append completed (appendLeaves' `completed`), in the caller's transaction: new
- * tiles are inserted, and the tile each level had left partly filled gets its new hashes appended
- * (the database refuses any other change to a tile). A partial tile that does not hold what the tree
- * says it should stops the round: appending to it would misplace every later hash.
+ * Maps the leaves from `first` on to their events: one statement whose one parameter is the ids as a
+ * JSON array, which the database unpacks into rows. Two parameters a leaf would be escaped and
+ * formatted one by one on the client, several times the statement's own cost.
  */
-export async function storeTreeNodes(db: Queryable, completed: (NodeId & { hash: Hash })[]): Promise<void> {
-  const growth = tileGrowth(completed);
-  const extended = growth.filter((entry) => entry.from > 0);
-  const current = await readTiles(db, extended.map((entry) => entry.tile));
+export function leafWrite(mysql: boolean, first: number, eventIds: string[]): TreeWrite {
+  const rows = mysql
+    ? "SELECT ? + t.n - 1, t.id FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, id VARCHAR(36) PATH '$')) AS t"
+    : "SELECT ? + key, value FROM json_each(?)";
+  return { sql: `INSERT INTO audit_leaves (leaf_index, event_id) ${rows}`, params: [first, JSON.stringify(eventIds)] };
+}
+
+/**
+ * Stores the nodes an append completed (appendLeaves' `completed`): new tiles are inserted, and the
+ * tile each level had left partly filled gets its new hashes appended in the database, without its text
+ * being read and sent back whole (the database refuses any other change to a tile). A partial tile that
+ * does not hold what the tree says it should is left as it is and stops the round: appending to it
+ * would misplace every later hash.
+ */
+export function treeNodeWrites(mysql: boolean, completed: (NodeId & { hash: Hash })[]): TreeWrite[] {
+  const writes: TreeWrite[] = [];
   const inserted: unknown[][] = [];
-  for (const { tile, from, hashes } of growth) {
+  for (const { tile, from, hashes } of tileGrowth(completed)) {
     const added = hashes.map((hash) => hash.toString("hex")).join("");
     if (from === 0) {
       inserted.push([tile.level, tile.index, added]);
       continue;
     }
-    const before = current.get(tileKey(tile));
-    if (before?.length !== from * HEX) {
-      throw new Error(`audit tree tile ${tileKey(tile)} does not hold the ${from} hashes the tree needs: integration stopped until the log is examined`);
-    }
-    await db.query("UPDATE audit_tree_tiles SET hashes = ? WHERE level = ? AND tile_index = ?", [before + added, tile.level, tile.index]);
+    writes.push({
+      sql: `UPDATE audit_tree_tiles SET hashes = ${mysql ? "CONCAT(hashes, ?)" : "hashes || ?"} WHERE level = ? AND tile_index = ? AND ${mysql ? "CHAR_LENGTH" : "length"}(hashes) = ?`,
+      params: [added, tile.level, tile.index, from * HEX],
+      check: (result) => {
+        if (!("affectedRows" in result) || result.affectedRows !== 1) {
+          throw new Error(`audit tree tile ${tileKey(tile)} does not hold the ${from} hashes the tree needs: integration stopped until the log is examined`);
+        }
+      },
+    });
   }
-  if (inserted.length > 0) await db.query(`INSERT INTO audit_tree_tiles (level, tile_index, hashes) VALUES ${inserted.map(() => "(?, ?, ?)").join(", ")}`, inserted.flat());
+  if (inserted.length > 0) writes.push({ sql: `INSERT INTO audit_tree_tiles (level, tile_index, hashes) VALUES ${inserted.map(() => "(?, ?, ?)").join(", ")}`, params: inserted.flat() });
+  return writes;
 }
 
 /** The right edge of the tree of `size` leaves: what appending continues from. */
@@ -136,12 +162,17 @@ export async function treeEdge(db: Queryable, size: number): Promise<Hash[]> {
 }
 
 /** Pending write batches in integration order; with `after`, only those that follow that batch. */
-export async function pendingBatches(db: Queryable, limit?: number, after?: Pick<PendingBatchRow, "created_at" | "batch_id">): Promise<PendingBatchRow[]> {
-  return db.query(
-    `SELECT batch_id, created_at, key_id, entries, signature, mac FROM audit_pending${after ? " WHERE created_at > ? OR (created_at = ? AND batch_id > ?)" : ""}` +
+export function pendingBatchesQuery(limit?: number, after?: Pick<PendingBatchRow, "created_at" | "batch_id">): Statement {
+  return {
+    sql: `SELECT batch_id, created_at, key_id, entries, signature, mac FROM audit_pending${after ? " WHERE created_at > ? OR (created_at = ? AND batch_id > ?)" : ""}` +
       ` ORDER BY created_at, batch_id${limit ? ` LIMIT ${Number(limit)}` : ""}`,
-    after ? [after.created_at, after.created_at, after.batch_id] : [],
-  );
+    params: after ? [after.created_at, after.created_at, after.batch_id] : [],
+  };
+}
+
+export async function pendingBatches(db: Queryable, limit?: number, after?: Pick<PendingBatchRow, "created_at" | "batch_id">): Promise<PendingBatchRow[]> {
+  const { sql, params } = pendingBatchesQuery(limit, after);
+  return db.query(sql, params);
 }
 
 const ID_CHUNK = 500;

@@ -13,6 +13,17 @@ import { CAUSAL_READS, isOnGalera, NODE_OUT_OF_CLUSTER } from "./galera";
  * trip. Each connection is set up as TypeORM's are: the same address, character set, time zone,
  * query timeout, and causal reads on a Galera cluster.
  */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** A statement's outcome: its rows, or for a write the number of rows it changed. */
+export type StatementResult = unknown[] | { affectedRows: number };
+
+/** Sends statements as one round trip within a transaction; their results in order. */
+export type RunStatements = (statements: Statement[]) => Promise<StatementResult[]>;
+
 export interface DirectPool {
   /** One prepared statement; its rows. */
   execute<T>(sql: string, params: unknown[]): Promise<T[]>;
@@ -20,7 +31,12 @@ export interface DirectPool {
    * The statements in one transaction, sent in one round trip: all of them commit, or none. A failure
    * drops the connection, which the server answers with a rollback.
    */
-  transaction(statements: { sql: string; params: unknown[] }[]): Promise<void>;
+  transaction(statements: Statement[]): Promise<void>;
+  /**
+   * A transaction over several round trips on one connection, each `run` one of them: it commits when
+   * `work` resolves. When `work` throws, the connection is dropped, which the server answers with a rollback.
+   */
+  session<T>(work: (run: RunStatements) => Promise<T>): Promise<T>;
 }
 
 type Connection = mysql.PoolConnection;
@@ -58,7 +74,7 @@ function createDirectPool(dataSource: DataSource): DirectPool {
     connectionLimit: options.poolSize,
     supportBigNumbers: true,
     bigNumberStrings: true,
-    // Only for `transaction`, whose SQL is the gateway's own: every value goes through a placeholder.
+    // Only for `transaction` and `session`, whose SQL is the gateway's own: every value goes through a placeholder.
     multipleStatements: true,
     ...(options.extra as object),
   });
@@ -70,6 +86,14 @@ function createDirectPool(dataSource: DataSource): DirectPool {
     await new Promise<void>((resolve) => pool.end(() => resolve()));
     await destroy();
   };
+  const send = (connection: Connection, statements: Statement[]) => new Promise<StatementResult[]>((resolve, reject) =>
+    connection.query(
+      { sql: statements.map((statement) => statement.sql).join(";\n"), timeout },
+      statements.flatMap((statement) => statement.params),
+      // One statement's result comes alone, several come as a list.
+      (error, results) => (error ? reject(error) : resolve((statements.length === 1 ? [results] : results) as StatementResult[])),
+    ));
+  const [BEGIN, COMMIT] = [{ sql: "START TRANSACTION", params: [] }, { sql: "COMMIT", params: [] }];
   return {
     execute: <T>(sql: string, params: unknown[]) =>
       onConnection(pool, (connection) => new Promise<T[]>((resolve, reject) => {
@@ -83,12 +107,22 @@ function createDirectPool(dataSource: DataSource): DirectPool {
         });
       })),
     transaction: (statements) =>
-      onConnection(pool, (connection) => new Promise<void>((resolve, reject) =>
-        connection.query(
-          { sql: ["START TRANSACTION", ...statements.map((statement) => statement.sql), "COMMIT"].join(";\n"), timeout },
-          statements.flatMap((statement) => statement.params),
-          (error) => (error ? reject(error) : resolve()),
-        )), true),
+      onConnection(pool, async (connection) => {
+        await send(connection, [BEGIN, ...statements, COMMIT]);
+      }, true),
+    session: (work) =>
+      onConnection(pool, async (connection) => {
+        let begun = false;
+        const result = await work(async (statements) => {
+          if (statements.length === 0) return [];
+          const results = await send(connection, begun ? statements : [BEGIN, ...statements]);
+          const own = begun ? results : results.slice(1);
+          begun = true;
+          return own;
+        });
+        if (begun) await send(connection, [COMMIT]);
+        return result;
+      }, true),
   };
 }
 
