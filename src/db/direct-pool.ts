@@ -5,14 +5,6 @@ import { codeOf, isQueryTimeout } from "./db-errors";
 import { isMysql } from "./dialect";
 import { CAUSAL_READS, isOnGalera, NODE_OUT_OF_CLUSTER } from "./galera";
 
-/**
- * The dealer read path's own mysql2 pool, beside TypeORM's. TypeORM's `query` escapes every parameter
- * on the client and sends text, and runs a transaction as four round trips (BEGIN, two INSERTs,
- * COMMIT). Here the access-decision query is a prepared statement (`execute`: parameters travel
- * apart from the SQL, the server keeps the parsed statement), and an audit write batch is one round
- * trip. Each connection is set up as TypeORM's are: the same address, character set, time zone,
- * query timeout, and causal reads on a Galera cluster.
- */
 export interface Statement {
   sql: string;
   params: unknown[];
@@ -24,6 +16,14 @@ export type StatementResult = unknown[] | { affectedRows: number };
 /** Sends statements as one round trip within a transaction; their results in order. */
 export type RunStatements = (statements: Statement[]) => Promise<StatementResult[]>;
 
+/**
+ * The dealer read path's own mysql2 pool, beside TypeORM's. TypeORM's `query` escapes every parameter
+ * on the client and sends text, and runs a transaction as four round trips (BEGIN, two INSERTs,
+ * COMMIT). Here the access-decision query is a prepared statement (`execute`: parameters travel
+ * apart from the SQL, the server keeps the parsed statement), an audit write batch is one round
+ * trip, and an audit integration round three (`session`). Each connection is set up as TypeORM's are: the same address, character set, time zone,
+ * query timeout, and causal reads on a Galera cluster.
+ */
 export interface DirectPool {
   /** One prepared statement; its rows. */
   execute<T>(sql: string, params: unknown[]): Promise<T[]>;
