@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import type { DataSource, EntityManager } from "typeorm";
 import { isMysql } from "../db/dialect";
-import { directPool } from "../db/direct-pool";
+import { directPool, type Statement } from "../db/direct-pool";
 import { timeOrderedUuid } from "../db/time-ordered-uuid";
 import { inTransaction } from "../db/transaction";
 import { problems } from "../http/problem";
@@ -105,7 +105,7 @@ function prepare(input: AuditInput, at: string): PreparedEvent {
 type Executor = Pick<EntityManager, "query">;
 
 /** The two statements of a write: the events, and the signature over them in `audit_pending`. */
-function signedStatements(key: AuditKey, events: PreparedEvent[], at: string): { sql: string; params: unknown[] }[] {
+function signedStatements(key: AuditKey, events: PreparedEvent[], at: string): Statement[] {
   return [
     { sql: insertSql(events.length), params: events.flatMap((event) => event.values) },
     { sql: PENDING_INSERT, params: signBatch(key, events, at) },

@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import { z } from "zod";
 import { isMysql } from "../db/dialect";
+import type { Statement } from "../db/direct-pool";
 import { encodeCursor } from "../http/cursor";
 import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow, type PublicAuditEvent } from "./audit-event-rows";
 import { filterCondition, type AuditFilters } from "./audit-filters";
@@ -25,7 +26,7 @@ function keysetIndex(filters: AuditFilters): string | undefined {
  * The query of one keyset page of events matching the filters, newest first: `seq < before` when
  * continuing. A single indexed query, so deep pages cost the same as the first.
  */
-export function auditEventsSql(filters: AuditFilters, page: { before?: number; limit: number }, mysql = false): { sql: string; params: unknown[] } {
+export function auditEventsSql(filters: AuditFilters, page: { before?: number; limit: number }, mysql = false): Statement {
   const where = filterCondition(filters);
   const params = [...where.params];
   const index = mysql ? keysetIndex(filters) : undefined;

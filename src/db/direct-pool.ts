@@ -21,8 +21,8 @@ export type RunStatements = (statements: Statement[]) => Promise<StatementResult
  * on the client and sends text, and runs a transaction as four round trips (BEGIN, two INSERTs,
  * COMMIT). Here the access-decision query is a prepared statement (`execute`: parameters travel
  * apart from the SQL, the server keeps the parsed statement), an audit write batch is one round
- * trip, and an audit integration round three (`session`). Each connection is set up as TypeORM's are: the same address, character set, time zone,
- * query timeout, and causal reads on a Galera cluster.
+ * trip, and an audit integration round three (`session`). Each connection is set up as TypeORM's
+ * are: the same address, character set, time zone, query timeout, and causal reads on a Galera cluster.
  */
 export interface DirectPool {
   /** One prepared statement; its rows. */
