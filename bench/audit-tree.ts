@@ -1,5 +1,5 @@
 import mysql, { type Connection } from "mysql2/promise";
-import { ENTRY_LINE } from "../src/audit/audit-batch";
+import { ENTRY_LINE, parseEntries } from "../src/audit/audit-batch";
 import { integrateAuditLog } from "../src/audit/audit-integrator";
 import { loadAuditKey, type AuditKey } from "../src/audit/audit-key";
 import { createDataSource } from "../src/db/data-source";
@@ -24,7 +24,7 @@ export async function treeSize(db: Connection): Promise<number> {
 }
 
 export async function pendingEvents(db: Connection): Promise<{ batches: number; events: number }> {
-  const [batches, bytes] = await row(db, "SELECT COUNT(*), COALESCE(SUM(LENGTH(entries)), 0) FROM audit_pending");
+  const [batches, bytes] = await row(db, "SELECT COUNT(*), COALESCE(SUM(LENGTH(entries)), 0) FROM audit_batches WHERE first_leaf IS NULL");
   return { batches: Number(batches), events: Number(bytes) / ENTRY_LINE };
 }
 
@@ -128,7 +128,7 @@ export async function sampleIntegrationLag(databaseUrl: string, everyMs = 200): 
   const loop = (async () => {
     while (running) {
       const pending = await pendingEvents(db);
-      const [oldest] = await row(db, "SELECT MIN(created_at) FROM audit_pending");
+      const [oldest] = await row(db, "SELECT MIN(created_at) FROM audit_batches WHERE first_leaf IS NULL");
       maxPending = Math.max(maxPending, pending.events);
       if (oldest) maxWait = Math.max(maxWait, Date.now() - Date.parse(String(oldest)));
       samples += 1;
@@ -147,15 +147,19 @@ export async function sampleIntegrationLag(databaseUrl: string, everyMs = 200): 
   };
 }
 
-/** Ids of integrated events at random leaf indexes, for inclusion proofs. */
+/** Ids of integrated events at random leaf indexes, for inclusion proofs: each the leaf's place in the batch that holds it. */
 export async function randomIntegratedEventIds(databaseUrl: string, count: number): Promise<string[]> {
   const db = await mysql.createConnection(databaseUrl);
   try {
     const size = await treeSize(db);
-    const indexes = Array.from({ length: count }, () => Math.floor(Math.random() * size));
-    const [rows] = await db.query({ sql: "SELECT leaf_index, event_id FROM audit_leaves WHERE leaf_index IN (?)", rowsAsArray: true }, [indexes]);
-    const byIndex = new Map((rows as [number | string, string][]).map(([index, id]) => [Number(index), id]));
-    return indexes.map((index) => byIndex.get(index)!).filter(Boolean);
+    const ids: string[] = [];
+    for (let i = 0; i < count && size > 0; i++) {
+      const index = Math.floor(Math.random() * size);
+      const [first, entries] = await row(db, "SELECT first_leaf, entries FROM audit_batches WHERE first_leaf <= ? ORDER BY first_leaf DESC LIMIT 1", [index]);
+      const id = parseEntries(String(entries))?.[index - Number(first)]?.id;
+      if (id) ids.push(id);
+    }
+    return ids;
   } finally {
     await db.end();
   }

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import mysql, { type Connection } from "mysql2/promise";
 import { bootstrapAdmin } from "../src/admin-users/bootstrap-admin";
-import { PENDING_INSERT, signBatch } from "../src/audit/audit-batch";
+import { BATCH_INSERT, signBatch } from "../src/audit/audit-batch";
 import { publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
 import type { AuditKey } from "../src/audit/audit-key";
 import { eventLeafHash } from "../src/audit/audit-leaf";
 import { hashSecret } from "../src/auth/password";
 import { createDataSource } from "../src/db/data-source";
 import { migrate } from "../src/db/migrate";
+import { timeOrderedUuid } from "../src/db/time-ordered-uuid";
 import { benchAuditKey, integrateAll } from "./audit-tree";
 import type { BenchConfig } from "./bench-config";
 import { AUDIT_COLUMNS, auditEvent, customerProfile, DEALERS, PURPOSES, random, uuid, type AuditContext, type Row } from "./seed-data";
@@ -145,14 +146,15 @@ async function seedCustomers(db: Connection, count: number, dealerIds: string[],
   return customerIds;
 }
 
-/** Each inserted chunk is one signed write batch, as the gateway's writer makes them. */
+/** Each inserted chunk is one signed write batch, as the gateway's writer makes them: every event names its batch. */
 async function insertSignedBatch(db: Connection, key: AuditKey, rows: Row[]): Promise<void> {
-  await insertRows(db, "audit_events", AUDIT_COLUMNS, rows);
+  const batchId = timeOrderedUuid();
+  await insertRows(db, "audit_events", [...AUDIT_COLUMNS, "batch_id"], rows.map((row) => [...row, batchId]));
   const events = rows.map((row) => {
     const stored = Object.fromEntries(AUDIT_COLUMNS.map((name, i) => [name, row[i]])) as unknown as AuditEventRow;
     return { id: stored.id, leaf: eventLeafHash(publicAuditEvent(stored)) };
   });
-  await db.query(PENDING_INSERT, signBatch(key, events, new Date().toISOString()));
+  await db.query(BATCH_INSERT, signBatch(key, events, new Date().toISOString(), batchId));
 }
 
 /** Events spread evenly over the past year, oldest first, so seq and time advance together as they do live. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { leafHash } from "../src/audit/merkle";
-import { openBatch, parseEntries, PENDING_INSERT, signBatch, type PendingBatchRow } from "../src/audit/audit-batch";
+import { openBatch, parseEntries, BATCH_INSERT, signBatch, type PendingBatchRow } from "../src/audit/audit-batch";
 import { generateAuditKey } from "../src/audit/audit-key";
 
 /**
@@ -12,7 +12,7 @@ const key = generateAuditKey();
 const events = Array.from({ length: 3 }, (_, i) => ({ id: randomUUID(), leaf: leafHash(Buffer.from(`event-${i}`)) }));
 
 function row(params: unknown[]): PendingBatchRow {
-  const columns = /\(([^)]*)\) VALUES/.exec(PENDING_INSERT)![1]!.split(", ");
+  const columns = /\(([^)]*)\) VALUES/.exec(BATCH_INSERT)![1]!.split(", ");
   return Object.fromEntries(columns.map((column, i) => [column, params[i]])) as unknown as PendingBatchRow;
 }
 

@@ -12,7 +12,7 @@ import { startTestGateway, type TestGateway } from "./support/gateway";
 /**
  * The audit writer groups the events of concurrent requests into one multi-row INSERT signed as one
  * batch, and a caller's record() settles only with that write: committed, or the 503 for every caller
- * in the batch. Batches are observed as the signed rows they leave in `audit_pending`.
+ * in the batch. Batches are observed as the signed rows they leave in `audit_batches`.
  */
 let gw: TestGateway;
 beforeAll(async () => {
@@ -29,7 +29,7 @@ const event = (action: string): AuditInput => ({
 const eventsOf = async (action: string): Promise<{ id: string; request_id: string; fields: string | null; detail: string | null }[]> =>
   gw.dataSource.query("SELECT id, request_id, fields, detail FROM audit_events WHERE action = ? ORDER BY seq", [action]);
 
-/** The integrators wait while a test runs, so that every write batch stays in `audit_pending` to be looked at. */
+/** The integrators wait while a test runs, so that every write batch stays pending in `audit_batches` to be looked at. */
 async function withIntegrationHeld<T>(work: () => Promise<T>): Promise<T> {
   const held = await withDatabaseLock(gw.dataSource, "audit_integrate", 30, work);
   if (!held.acquired) throw new Error("could not hold audit integration");
@@ -39,7 +39,7 @@ async function withIntegrationHeld<T>(work: () => Promise<T>): Promise<T> {
 /** How many of `action`'s events each signed write batch carries, in the order the batches were written. */
 async function batchSizes(action: string): Promise<number[]> {
   const ids = new Set((await eventsOf(action)).map((row) => row.id));
-  const batches: { entries: string }[] = await gw.dataSource.query("SELECT entries FROM audit_pending ORDER BY created_at, batch_id");
+  const batches: { entries: string }[] = await gw.dataSource.query("SELECT entries FROM audit_batches ORDER BY created_at, batch_id");
   return batches.map((batch) => batch.entries.split("\n").filter((line) => ids.has(line.slice(0, 36))).length).filter((count) => count > 0);
 }
 
@@ -75,7 +75,7 @@ describe("batched audit writes", () => {
     ];
     const signed = await withIntegrationHeld(async () => {
       await Promise.all(inputs.map((input) => audit.record(input)));
-      const batches: { entries: string }[] = await gw.dataSource.query("SELECT entries FROM audit_pending");
+      const batches: { entries: string }[] = await gw.dataSource.query("SELECT entries FROM audit_batches WHERE first_leaf IS NULL");
       return new Map(batches.flatMap((batch) => parseEntries(batch.entries)!).map((entry) => [entry.id, entry.leaf.toString("hex")]));
     });
     const rows: AuditEventRow[] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE action = ?`, ["test.leaf_as_read"]);

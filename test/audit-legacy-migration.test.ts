@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { DataSource } from "typeorm";
+import { ENTRY_LINE } from "../src/audit/audit-batch";
 import { AUDIT_EVENT_SELECT, type AuditEventRow } from "../src/audit/audit-event-rows";
 import { createAuditLog } from "../src/audit/audit-log";
 import { verifyAuditLog } from "../src/audit/audit-verify";
 import { chainLink, eventHashV1, GENESIS_HASH } from "../src/audit/legacy-seal-chain";
+import { verifyInclusion } from "../src/audit/merkle";
 import { createDataSource, dataSourceOptions } from "../src/db/data-source";
 import { migrate } from "../src/db/migrate";
 import { MIGRATIONS } from "../src/db/migrations";
@@ -12,7 +14,7 @@ import { VerifiableAuditLog1764400000000 } from "../src/db/migrations/1764400000
 import { AuditTreeTiles1764800000000 } from "../src/db/migrations/1764800000000-AuditTreeTiles";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
 import { startTestGateway, type TestGateway } from "./support/gateway";
-import { integrate, verify } from "./audit.support";
+import { auditGet, eventsWhere, integrate, integratedLeaves, pendingBatchCount, verify } from "./audit.support";
 
 /** A database as the gateway left it before the verifiable log: the migrations before it, events, and a seal chain over the first ones. */
 async function legacyDatabase(events: number, sealed: number): Promise<{ database: TestDatabase; ids: string[] }> {
@@ -53,8 +55,8 @@ describe("moving a sealed log into the Merkle tree", () => {
     database = legacy.database;
     gw = await startTestGateway({ database });
     await integrate(gw);
-    const leaves: { event_id: string }[] = await gw.dataSource.query("SELECT event_id FROM audit_leaves ORDER BY leaf_index LIMIT 4");
-    expect(leaves.map((leaf) => leaf.event_id)).toEqual(legacy.ids);
+    const leaves = (await integratedLeaves(gw)).slice(0, 4);
+    expect(leaves.map((leaf) => leaf.eventId)).toEqual(legacy.ids);
     expect(await verify(gw)).toMatchObject({ ok: true });
   });
 
@@ -142,5 +144,59 @@ describe("the tree's nodes moved from one row each into tiles", () => {
     await writeEvents(gw, 100);
     expect(await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true })).toMatchObject({ ok: true });
     expect((await tiles(gw.dataSource)).find((row) => row.level === 0 && row.tile_index === 2)?.hashes.length).toBeGreaterThanOrEqual((700 - 512) * 64);
+  });
+});
+
+describe("an event's leaf moved from a row of its own into its write batch", () => {
+  it("when a log with one leaf row per event is migrated, then every event keeps its leaf, pending batches stay pending, and the log verifies in full and grows on", async () => {
+    database = await createTestDatabase();
+    gw = await startTestGateway({ database });
+    await writeEvents(gw, 600);
+    const key = gw.gateway.auditKey;
+    const clock = gw.clock.read;
+    await gw.stop();
+    gw = undefined;
+    let leavesBefore: { leafIndex: number; eventId: string }[] = [];
+    let pendingIds: string[] = [];
+
+    await withMigrations(database.url, async (dataSource) => {
+      leavesBefore = (await integratedLeaves({ dataSource })).map(({ leafIndex, eventId }) => ({ leafIndex, eventId }));
+      // Written and signed, not integrated: these batches must come through the migration still pending.
+      const audit = createAuditLog(dataSource, clock, key, { batch: true, maxBatch: 10 });
+      for (let batch = 0; batch < 3; batch++) {
+        const requestIds = Array.from({ length: 10 }, (_, i) => `pending-${batch}-${i}`);
+        await Promise.all(requestIds.map((requestId) =>
+          audit.record({ actorType: "system", actorId: "leaves-test", action: "test.pending", decision: "allow", status: 200, requestId, ip: "127.0.0.1" })));
+        pendingIds.push(...requestIds);
+      }
+      // The log as the previous release stored it: this migration undone.
+      await dataSource.undoLastMigration({ transaction: "each" });
+      const rows: { leaf_index: number | string; event_id: string }[] = await dataSource.query("SELECT leaf_index, event_id FROM audit_leaves ORDER BY leaf_index");
+      expect(rows.map((row) => ({ leafIndex: Number(row.leaf_index), eventId: row.event_id }))).toEqual(leavesBefore);
+      expect(await dataSource.query("SELECT batch_id FROM audit_pending")).toHaveLength(3);
+      await expect(dataSource.query("DELETE FROM audit_leaves")).rejects.toThrow(/append-only/);
+      await dataSource.runMigrations({ transaction: "each" });
+      expect(await dataSource.query("SELECT 1 FROM schema_migrations WHERE name = 'AuditLeavesByBatch1765000000000'")).toHaveLength(1);
+    });
+
+    gw = await startTestGateway({ database });
+    expect((await integratedLeaves(gw)).map(({ leafIndex, eventId }) => ({ leafIndex, eventId }))).toEqual(leavesBefore);
+    const migrated: { key_id: string; entries: string }[] = await gw.dataSource.query("SELECT key_id, entries FROM audit_batches WHERE first_leaf IS NOT NULL");
+    expect(new Set(migrated.map((batch) => batch.key_id))).toEqual(new Set(["migrated"]));
+    expect(Math.max(...migrated.map((batch) => batch.entries.length / ENTRY_LINE))).toBe(256);
+    expect(await pendingBatchCount(gw)).toBe(3);
+    expect(await gw.dataSource.query("SELECT id FROM audit_events WHERE batch_id IS NULL")).toEqual([]);
+    await integrate(gw);
+    expect(await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true })).toMatchObject({ ok: true });
+    // An old event and one that was pending during the migration each prove their place against the latest checkpoint.
+    const [pending] = await eventsWhere<{ id: string }>(gw, "request_id = ?", [pendingIds[0]]);
+    for (const id of [leavesBefore[300]!.eventId, pending!.id]) {
+      const proof = (await auditGet(gw, `/v1/audit/events/${id}/proof`)).body;
+      const [checkpoint]: { root_hash: string }[] = await gw.dataSource.query("SELECT root_hash FROM audit_checkpoints WHERE tree_size = ?", [proof.treeSize]);
+      const hashes = proof.inclusionProof.map((hash: string) => Buffer.from(hash, "base64"));
+      expect(verifyInclusion(proof.leafIndex, proof.treeSize, Buffer.from(proof.leafHash, "base64"), hashes, Buffer.from(checkpoint!.root_hash, "hex"))).toBe(true);
+    }
+    await writeEvents(gw, 100);
+    expect(await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true })).toMatchObject({ ok: true });
   });
 });

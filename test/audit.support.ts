@@ -42,7 +42,26 @@ export async function verify(gw: TestGateway): Promise<VerifyResult> {
 
 /** What a rogue DBA does first: remove the append-only triggers. */
 export async function dropTriggers(gw: TestGateway, table: string): Promise<void> {
-  for (const trigger of ["no_update", "no_delete", "grow_only"]) await gw.dataSource.query(`DROP TRIGGER IF EXISTS ${table}_${trigger}`);
+  for (const trigger of ["no_update", "no_delete", "grow_only", "set_once"]) await gw.dataSource.query(`DROP TRIGGER IF EXISTS ${table}_${trigger}`);
+}
+
+/** The tree's leaves as the integrated batches map them, read straight from the table: each batch's entries, from its first leaf on. */
+export async function integratedLeaves(gw: Pick<TestGateway, "dataSource">): Promise<{ leafIndex: number; eventId: string; batchId: string }[]> {
+  const batches: { batch_id: string; first_leaf: number | string; entries: string }[] = await gw.dataSource.query(
+    "SELECT batch_id, first_leaf, entries FROM audit_batches WHERE first_leaf IS NOT NULL ORDER BY first_leaf",
+  );
+  return batches.flatMap((batch) => batch.entries.split("\n").filter(Boolean).map((line, i) => ({
+    leafIndex: Number(batch.first_leaf) + i, eventId: line.split(" ")[0]!, batchId: batch.batch_id,
+  })));
+}
+
+export async function leafOf(gw: Pick<TestGateway, "dataSource">, eventId: string): Promise<number | undefined> {
+  return (await integratedLeaves(gw)).find((leaf) => leaf.eventId === eventId)?.leafIndex;
+}
+
+export async function pendingBatchCount(gw: Pick<TestGateway, "dataSource">): Promise<number> {
+  const [row]: { n: number | string }[] = await gw.dataSource.query("SELECT COUNT(*) AS n FROM audit_batches WHERE first_leaf IS NULL");
+  return Number(row!.n);
 }
 
 export async function recreateTriggers(gw: TestGateway, table: string): Promise<void> {

@@ -155,7 +155,7 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
   });
 
   const AUDIT_TABLES: Record<string, string> = {
-    audit_events: "reason", audit_leaves: "event_id", audit_checkpoints: "note",
+    audit_events: "reason", audit_checkpoints: "note",
   };
   it.each(Object.keys(AUDIT_TABLES))("when that user tries to change %s, then the privilege system refuses", async (table) => {
     const denied = { code: "ER_TABLEACCESS_DENIED_ERROR" };
@@ -180,6 +180,21 @@ describe.skipIf(TEST_DB !== "mysql")("a runtime user without schema privileges a
     const [after] = await runtime.query("SELECT level, tile_index, hashes FROM audit_tree_tiles ORDER BY level, tile_index");
     expect(after).toEqual(before);
     expect(after).not.toHaveLength(0);
+  });
+
+  it("when that user tries to rewrite, move or remove a write batch, whose first leaf it may only set once, then the database refuses", async () => {
+    const denied = { code: "ER_TABLEACCESS_DENIED_ERROR" };
+    // The integrated batches: a pending one may be integrated meanwhile, by the gateway's timer.
+    const integrated = "SELECT batch_id, first_leaf, entries, signature FROM audit_batches WHERE first_leaf IS NOT NULL ORDER BY first_leaf";
+    const [before] = await runtime.query(integrated);
+    await expect(runtime.query("UPDATE audit_batches SET entries = 'x'")).rejects.toMatchObject({ code: "ER_COLUMNACCESS_DENIED_ERROR" });
+    await expect(runtime.query("UPDATE audit_batches SET first_leaf = first_leaf + 1 WHERE first_leaf IS NOT NULL")).rejects.toThrow(/append-only/);
+    await expect(runtime.query("DELETE FROM audit_batches")).rejects.toMatchObject(denied);
+    await expect(runtime.query("TRUNCATE TABLE audit_batches")).rejects.toMatchObject(denied);
+    await expect(runtime.query("DROP TRIGGER audit_batches_set_once")).rejects.toThrow(/denied/i);
+    const [after] = await runtime.query(integrated);
+    expect((after as unknown[]).slice(0, (before as unknown[]).length)).toEqual(before);
+    expect(before).not.toHaveLength(0);
   });
 
   it("when that user tries to delete anything but an admin user, then the privilege system refuses", async () => {

@@ -4,7 +4,7 @@ import { buildOpenApiDocument } from "../src/openapi/openapi-document";
 import { customerRecord } from "./support/fixtures";
 import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestGateway, type TestGateway } from "./support/gateway";
 import { ConformanceChecker } from "./openapi.support";
-import { integrate } from "./audit.support";
+import { integrate, integratedLeaves } from "./audit.support";
 import { startReceiver, type WebhookReceiver } from "./support/webhook-receiver";
 import { deliveries, eventually, WEBHOOK_TEST_ENV } from "./webhooks.support";
 
@@ -266,9 +266,9 @@ describe("responses conform to the OpenAPI document", () => {
     const checkpoint = (await call("get", "/v1/audit/checkpoint", 200, { token: admin, accept: "application/json" })).body as { note: string; treeSize: number };
     await call("get", "/v1/audit/checkpoint", 200, { token: admin });
     await call("get", "/v1/audit/checkpoint", 406, { token: admin, accept: "image/png" });
-    const [leaf]: { event_id: string }[] = await gw.dataSource.query("SELECT event_id FROM audit_leaves ORDER BY leaf_index LIMIT 1");
-    await call("get", `/v1/audit/events/${leaf!.event_id}/proof`, 200, { token: admin });
-    await call("get", `/v1/audit/events/${leaf!.event_id}/proof`, 400, { token: admin, query: { treeSize: "many" } });
+    const [leaf] = await integratedLeaves(gw);
+    await call("get", `/v1/audit/events/${leaf!.eventId}/proof`, 200, { token: admin });
+    await call("get", `/v1/audit/events/${leaf!.eventId}/proof`, 400, { token: admin, query: { treeSize: "many" } });
     await call("get", `/v1/audit/events/${UNKNOWN}/proof`, 404, { token: admin });
     await call("get", "/v1/audit/consistency", 200, { token: admin, query: { from: 1, to: checkpoint.treeSize } });
     await call("get", "/v1/audit/consistency", 400, { token: admin, query: { from: "x" } });

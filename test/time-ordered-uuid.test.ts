@@ -42,7 +42,7 @@ describe("audit ids in time order", () => {
     }
     const after = Date.now();
     const events: { id: string }[] = await opened.dataSource.query("SELECT id FROM audit_events ORDER BY seq");
-    const batches: { batch_id: string }[] = await opened.dataSource.query("SELECT batch_id FROM audit_pending");
+    const batches: { batch_id: string }[] = await opened.dataSource.query("SELECT batch_id FROM audit_batches");
     const ids = [...events.map((event) => event.id), ...batches.map((batch) => batch.batch_id)];
     expect(ids).toHaveLength(6);
     for (const id of ids) {

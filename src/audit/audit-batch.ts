@@ -4,9 +4,11 @@ import type { AuditKey } from "./audit-key";
 
 /**
  * Events are signed when they are written, in the transaction of their INSERT: each write batch gets
- * one Ed25519 signature over its events' ids and leaf hashes, kept in `audit_pending` until the
- * integrator has put the events into the Merkle tree under a signed checkpoint. Editing an event
- * between its INSERT and its integration therefore breaks that signature's match.
+ * one Ed25519 signature over its events' ids and leaf hashes, kept in `audit_batches`, and each event
+ * row names its batch. The batch is pending until the integrator has put its events into the Merkle
+ * tree under a signed checkpoint and set its `first_leaf`: its events are then the leaves from there
+ * on, in the order of its entries. Editing an event between its INSERT and its integration therefore
+ * breaks that signature's match.
  *
  * The row also carries an HMAC-SHA256 of the same message under a key derived from the audit key: no
  * easier to forge without the audit key than the signature, and checked in a twentieth of the time of
@@ -34,7 +36,13 @@ export const LEGACY_KEY_ID = "legacy";
 
 const BATCH_FORMAT = "dealer-gateway/audit-batch/v1";
 
-export const PENDING_INSERT = "INSERT INTO audit_pending (batch_id, created_at, key_id, entries, signature, mac) VALUES (?, ?, ?, ?, ?, ?)";
+/**
+ * Batches made by the migration from one leaf row per event: leaves already in the tree, unsigned,
+ * whose entries only map them to their events.
+ */
+export const MIGRATED_KEY_ID = "migrated";
+
+export const BATCH_INSERT = "INSERT INTO audit_batches (batch_id, created_at, key_id, entries, signature, mac) VALUES (?, ?, ?, ?, ?, ?)";
 
 export function batchEntries(events: SignedEvent[]): string {
   return events.map((event) => `${event.id} ${event.leaf.toString("hex")}\n`).join("");
@@ -46,9 +54,8 @@ function message(batchId: string, entries: string): Buffer {
 
 const batchMac = (key: AuditKey, signed: Buffer): Buffer => createHmac("sha256", key.batchMacKey).update(signed).digest();
 
-/** The `audit_pending` row of a batch, as insert parameters in PENDING_INSERT's order. */
-export function signBatch(key: AuditKey, events: SignedEvent[], createdAt: string): unknown[] {
-  const batchId = timeOrderedUuid();
+/** The `audit_batches` row of a batch, as insert parameters in BATCH_INSERT's order: the batch id first. */
+export function signBatch(key: AuditKey, events: SignedEvent[], createdAt: string, batchId = timeOrderedUuid()): unknown[] {
   const entries = batchEntries(events);
   const signed = message(batchId, entries);
   const signature = sign(null, signed, key.signer.privateKey).toString("base64");

@@ -24,6 +24,8 @@ export interface AuditEvent {
   requestId: string;
   ip: string;
   detail: Record<string, unknown> | null;
+  /** The write batch whose signature covers the event (audit_batches); not part of the event itself. */
+  batchId: string | null;
 }
 
 export const AuditEventEntity = new EntitySchema<AuditEvent>({
@@ -48,6 +50,7 @@ export const AuditEventEntity = new EntitySchema<AuditEvent>({
     requestId: column.str("request_id", 64),
     ip: column.str("ip", 64),
     detail: column.json("detail", true),
+    batchId: column.ref("batch_id", true),
   },
   indices: [
     { name: "uq_audit_events_id", columns: ["id"], unique: true },

@@ -6,7 +6,7 @@ import { entryCount, isLegacyBatch, type PendingBatchRow } from "./audit-batch";
 import { extendsCheckpoint, openBatches } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
 import {
-  LATEST_CHECKPOINT, latestCheckpoint, latestOf, leafWrite, pendingBatches, pendingBatchesQuery, treeEdge, treeNodeWrites, type Queryable, type StoredCheckpoint, type TreeWrite,
+  batchLeavesWrite, LATEST_CHECKPOINT, latestCheckpoint, latestOf, pendingBatches, pendingBatchesQuery, treeEdge, treeNodeWrites, type Queryable, type StoredCheckpoint, type TreeWrite,
 } from "./audit-tree-store";
 import { appendToWitness, lastWitnessed } from "./audit-witness";
 import { appendLeaves, foldSubtrees, type Hash } from "./merkle";
@@ -85,26 +85,26 @@ interface Appended extends Tree {
 
 /**
  * Appends the events of batches with a good signature to `tree`, as the leaf hashes that were signed
- * at write, and returns the writes that store leaves and node tiles and delete the batches from the
- * pending ones. An event changed since its write is not read again here: the tree keeps what was
+ * at write, and returns the writes that store node tiles and give each batch its first leaf index (which
+ * ends its pending). An event changed since its write is not read again here: the tree keeps what was
  * written, and verification, which recomputes every new leaf from its event, names the change.
  */
 function appendBatches(mysql: boolean, deps: IntegratorDeps, tree: Tree, batches: PendingBatchRow[], acceptLegacy: boolean): Appended {
   const checked = openBatches(batches, deps.key, { acceptLegacy, trustMac: true });
-  // A batch without a good signature stays pending, where verification reports it: it is never signed into the tree.
-  for (const { batch, fault } of checked) {
-    if (fault) deps.logger.error({ batchId: batch.batch_id, ...fault }, "an audit batch fails its signature; it is left out of the tree");
+  const integrated: { batchId: string; firstLeaf: number }[] = [];
+  const leaves: Hash[] = [];
+  for (const { batch, events, fault } of checked) {
+    // A batch without a good signature stays pending, where verification reports it: it is never signed into the tree.
+    if (fault) {
+      deps.logger.error({ batchId: batch.batch_id, ...fault }, "an audit batch fails its signature; it is left out of the tree");
+      continue;
+    }
+    integrated.push({ batchId: batch.batch_id, firstLeaf: tree.size + leaves.length });
+    for (const event of events) leaves.push(event.leaf);
   }
-  const integrated = checked.filter((entry) => !entry.fault).map((entry) => entry.batch);
-  const events = checked.flatMap((entry) => entry.events ?? []);
-  if (events.length === 0) return { ...tree, events: 0, writes: [] };
-  const grown = appendLeaves(tree.size, tree.edge, events.map((event) => event.leaf));
-  const writes = [
-    leafWrite(mysql, tree.size, events.map((event) => event.id)),
-    ...treeNodeWrites(mysql, grown.completed),
-    { sql: `DELETE FROM audit_pending WHERE batch_id IN (${integrated.map(() => "?").join(", ")})`, params: integrated.map((batch) => batch.batch_id) },
-  ];
-  return { size: grown.size, edge: grown.edge, events: events.length, writes };
+  if (leaves.length === 0) return { ...tree, events: 0, writes: [] };
+  const grown = appendLeaves(tree.size, tree.edge, leaves);
+  return { size: grown.size, edge: grown.edge, events: leaves.length, writes: [...treeNodeWrites(mysql, grown.completed), batchLeavesWrite(integrated)] };
 }
 
 /** The writes in one round trip, each checked. */

@@ -5,13 +5,13 @@ import { directPool, type Statement } from "../db/direct-pool";
 import { timeOrderedUuid } from "../db/time-ordered-uuid";
 import { inTransaction } from "../db/transaction";
 import { problems } from "../http/problem";
-import { PENDING_INSERT, signBatch, type SignedEvent } from "./audit-batch";
+import { BATCH_INSERT, signBatch, type SignedEvent } from "./audit-batch";
 import type { ActorType, AuditEvent } from "./audit-event.entity";
 import type { PublicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
 
-export type AuditInput = Omit<AuditEvent, "seq" | "id" | "at" | "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail"> &
+export type AuditInput = Omit<AuditEvent, "seq" | "id" | "at" | "batchId" | "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail"> &
   Partial<Pick<AuditEvent, "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail">>;
 
 /** What an audited request says about itself; the actor, request id and address come from the request. */
@@ -39,10 +39,12 @@ const INSERT_COLUMNS = [
   "id", "at", "actor_type", "actor_id", "action", "dealer_id", "customer_id", "purpose", "decision", "reason",
   "consent_id", "grant_id", "fields", "status", "request_id", "ip", "detail",
 ] as const;
-const ROW_PLACEHOLDERS = `(${INSERT_COLUMNS.map(() => "?").join(", ")})`;
+/** With each row's batch id last: the batch is known only when its events are written together. */
+const INSERT_SQL_START = `INSERT INTO audit_events (${INSERT_COLUMNS.join(", ")}, batch_id) VALUES `;
+const ROW_PLACEHOLDERS = `(${INSERT_COLUMNS.map(() => "?").join(", ")}, ?)`;
 
 function insertSql(rows: number): string {
-  return `INSERT INTO audit_events (${INSERT_COLUMNS.join(", ")}) VALUES ${Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(", ")}`;
+  return INSERT_SQL_START + Array.from({ length: rows }, () => ROW_PLACEHOLDERS).join(", ");
 }
 
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
@@ -104,12 +106,13 @@ function prepare(input: AuditInput, at: string): PreparedEvent {
 
 type Executor = Pick<EntityManager, "query">;
 
-/** The two statements of a write: the events, and the signature over them in `audit_pending`. */
+/** The two statements of a write: the events, each naming its batch, and the batch with the signature over them. */
 function signedStatements(key: AuditKey, events: PreparedEvent[], at: string): Statement[] {
-  return [
-    { sql: insertSql(events.length), params: events.flatMap((event) => event.values) },
-    { sql: PENDING_INSERT, params: signBatch(key, events, at) },
-  ];
+  const batch = signBatch(key, events, at);
+  const batchId = batch[0] || null;
+  const params: unknown[] = [];
+  for (const event of events) params.push(...event.values, batchId);
+  return [{ sql: insertSql(events.length), params }, { sql: BATCH_INSERT, params: batch }];
 }
 
 /** The events and the signature over them, in the caller's transaction: both commit, or neither. */

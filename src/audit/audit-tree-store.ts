@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { Statement, StatementResult } from "../db/direct-pool";
-import type { PendingBatchRow } from "./audit-batch";
+import { parseEntries, type PendingBatchRow } from "./audit-batch";
 import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
@@ -8,7 +8,11 @@ import { EMPTY_ROOT, perfectSubtrees, type Hash, type NodeId, type NodeReader } 
 import { TILE_WIDTH, tileGrowth, tileKey, tileNode, tileSpan, type TileId } from "./merkle-tiles";
 import { checkpointText, openNote, parseCheckpointText, signNote } from "./signed-note";
 
-/** Where the Merkle tree lives: leaves (event id by index), node tiles, signed checkpoints, pending batches. */
+/**
+ * Where the Merkle tree lives: write batches (pending ones, and integrated ones with their first leaf
+ * index: an event's leaf is its batch's first leaf plus its place among the batch's entries), node
+ * tiles, signed checkpoints.
+ */
 
 export type Queryable = Pick<EntityManager, "query">;
 
@@ -115,15 +119,22 @@ export interface TreeWrite extends Statement {
 }
 
 /**
- * Maps the leaves from `first` on to their events: one statement whose one parameter is the ids as a
- * JSON array, which the database unpacks into rows. Two parameters a leaf would be escaped and
- * formatted one by one on the client, several times the statement's own cost.
+ * Sets each integrated batch's first leaf index: one statement for the round's batches, checked to
+ * have found every one of them still pending. An event's leaf is found through its batch, so nothing
+ * is written per event.
  */
-export function leafWrite(mysql: boolean, first: number, eventIds: string[]): TreeWrite {
-  const rows = mysql
-    ? "SELECT ? + t.n - 1, t.id FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, id VARCHAR(36) PATH '$')) AS t"
-    : "SELECT ? + key, value FROM json_each(?)";
-  return { sql: `INSERT INTO audit_leaves (leaf_index, event_id) ${rows}`, params: [first, JSON.stringify(eventIds)] };
+export function batchLeavesWrite(batches: { batchId: string; firstLeaf: number }[]): TreeWrite {
+  const ids = batches.map((batch) => batch.batchId);
+  return {
+    sql: `UPDATE audit_batches SET first_leaf = CASE batch_id ${batches.map(() => "WHEN ? THEN ?").join(" ")} END` +
+      ` WHERE first_leaf IS NULL AND batch_id IN (${ids.map(() => "?").join(", ")})`,
+    params: [...batches.flatMap((batch) => [batch.batchId, batch.firstLeaf]), ...ids],
+    check: (result) => {
+      if (!("affectedRows" in result) || result.affectedRows !== batches.length) {
+        throw new Error("audit batches changed while they were integrated: integration stopped until the log is examined");
+      }
+    },
+  };
 }
 
 /**
@@ -164,8 +175,8 @@ export async function treeEdge(db: Queryable, size: number): Promise<Hash[]> {
 /** Pending write batches in integration order; with `after`, only those that follow that batch. */
 export function pendingBatchesQuery(limit?: number, after?: Pick<PendingBatchRow, "created_at" | "batch_id">): Statement {
   return {
-    sql: `SELECT batch_id, created_at, key_id, entries, signature, mac FROM audit_pending${after ? " WHERE created_at > ? OR (created_at = ? AND batch_id > ?)" : ""}` +
-      ` ORDER BY created_at, batch_id${limit ? ` LIMIT ${Number(limit)}` : ""}`,
+    sql: `SELECT batch_id, created_at, key_id, entries, signature, mac FROM audit_batches WHERE first_leaf IS NULL` +
+      `${after ? " AND (created_at > ? OR (created_at = ? AND batch_id > ?))" : ""} ORDER BY created_at, batch_id${limit ? ` LIMIT ${Number(limit)}` : ""}`,
     params: after ? [after.created_at, after.created_at, after.batch_id] : [],
   };
 }
@@ -177,14 +188,21 @@ export async function pendingBatches(db: Queryable, limit?: number, after?: Pick
 
 const ID_CHUNK = 500;
 
+/** Rows of `audit_events` by id, ID_CHUNK at a time. */
+async function eventRowsById(db: Queryable, ids: string[]): Promise<Map<string, AuditEventRow>> {
+  const rows = new Map<string, AuditEventRow>();
+  for (let i = 0; i < ids.length; i += ID_CHUNK) {
+    const chunk = ids.slice(i, i + ID_CHUNK);
+    const found: AuditEventRow[] = await db.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk);
+    for (const row of found) rows.set(row.id, row);
+  }
+  return rows;
+}
+
 /** Events by id, with the leaf hash each hashes to now. */
 export async function currentLeaves(db: Queryable, ids: string[]): Promise<Map<string, Hash>> {
   const leaves = new Map<string, Hash>();
-  for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const chunk = ids.slice(i, i + ID_CHUNK);
-    const rows: AuditEventRow[] = await db.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk);
-    for (const row of rows) leaves.set(row.id, eventLeafHash(publicAuditEvent(row)));
-  }
+  for (const [id, row] of await eventRowsById(db, ids)) leaves.set(id, eventLeafHash(publicAuditEvent(row)));
   return leaves;
 }
 
@@ -195,31 +213,68 @@ export interface IndexedEvent {
   row: AuditEventRow | null;
 }
 
-/** The leaves with index in [from, to), with their events, in index order. */
+interface IntegratedBatch {
+  first_leaf: number | string;
+  entries: string;
+}
+
+/** A batch's leaves by its entries; none when the entries are not well-formed. */
+const batchLeaves = (batch: IntegratedBatch) =>
+  (parseEntries(batch.entries) ?? []).map((event, i) => ({ leafIndex: Number(batch.first_leaf) + i, eventId: event.id }));
+
+/**
+ * The leaves with index in [from, to), with their events, in index order, as the integrated batches
+ * that hold them map them. A leaf no batch maps is absent, which the caller sees as a gap.
+ */
 export async function leavesWithEvents(db: Queryable, from: number, to: number): Promise<IndexedEvent[]> {
-  const rows: (AuditEventRow & { leaf_index: number | string; leaf_event_id: string })[] = await db.query(
-    `SELECT l.leaf_index, l.event_id AS leaf_event_id, ${AUDIT_EVENT_SELECT.split(", ").map((column) => `e.${column}`).join(", ")}
-     FROM audit_leaves l LEFT JOIN audit_events e ON e.id = l.event_id
-     WHERE l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index`,
-    [from, to],
+  const batches: IntegratedBatch[] = await db.query(
+    "SELECT first_leaf, entries FROM audit_batches WHERE first_leaf < ? AND first_leaf >= COALESCE((SELECT MAX(first_leaf) FROM audit_batches WHERE first_leaf <= ?), 0) ORDER BY first_leaf",
+    [to, from],
   );
-  return rows.map((row) => ({ leafIndex: Number(row.leaf_index), eventId: row.leaf_event_id, row: row.id === null ? null : row }));
+  const leaves = batches.flatMap(batchLeaves).filter((leaf) => leaf.leafIndex >= from && leaf.leafIndex < to);
+  const rows = await eventRowsById(db, leaves.map((leaf) => leaf.eventId));
+  return leaves.map((leaf) => ({ ...leaf, row: rows.get(leaf.eventId) ?? null }));
 }
 
 export async function leafIndexOf(db: Queryable, eventId: string): Promise<number | null> {
-  const rows: { leaf_index: number | string }[] = await db.query("SELECT leaf_index FROM audit_leaves WHERE event_id = ?", [eventId]);
-  return rows[0] ? Number(rows[0].leaf_index) : null;
+  return (await leafIndexes(db, [eventId])).get(eventId) ?? null;
 }
 
-export async function leafIndexes(db: Queryable, eventIds: string[]): Promise<Map<string, number>> {
-  const indexes = new Map<string, number>();
-  for (let i = 0; i < eventIds.length; i += ID_CHUNK) {
-    const chunk = eventIds.slice(i, i + ID_CHUNK);
-    const rows: { event_id: string; leaf_index: number | string }[] = await db.query(
-      `SELECT event_id, leaf_index FROM audit_leaves WHERE event_id IN (${chunk.map(() => "?").join(", ")})`, chunk,
+/** An event row's id and the write batch it names. */
+export interface EventBatch {
+  id: string;
+  batch_id: string | null;
+}
+
+/**
+ * The leaf index of each of `events` that is integrated and listed by the batch its row names: the
+ * batch's first leaf plus the event's place among the batch's entries. An event whose row names a
+ * batch that does not list it has none.
+ */
+export async function leafIndexesInBatches(db: Queryable, events: EventBatch[]): Promise<Map<string, number>> {
+  const batchIds = [...new Set(events.flatMap((event) => (event.batch_id ? [event.batch_id] : [])))];
+  const leaves = new Map<string, { batchId: string; leafIndex: number }>();
+  for (let i = 0; i < batchIds.length; i += ID_CHUNK) {
+    const chunk = batchIds.slice(i, i + ID_CHUNK);
+    const batches: (IntegratedBatch & { batch_id: string })[] = await db.query(
+      `SELECT batch_id, first_leaf, entries FROM audit_batches WHERE first_leaf IS NOT NULL AND batch_id IN (${chunk.map(() => "?").join(", ")})`, chunk,
     );
-    for (const row of rows) indexes.set(row.event_id, Number(row.leaf_index));
+    for (const batch of batches) for (const leaf of batchLeaves(batch)) leaves.set(leaf.eventId, { batchId: batch.batch_id, leafIndex: leaf.leafIndex });
+  }
+  const indexes = new Map<string, number>();
+  for (const event of events) {
+    const leaf = leaves.get(event.id);
+    if (leaf && leaf.batchId === event.batch_id) indexes.set(event.id, leaf.leafIndex);
   }
   return indexes;
 }
 
+/** The leaf index of each integrated event among `eventIds`. */
+export async function leafIndexes(db: Queryable, eventIds: string[]): Promise<Map<string, number>> {
+  const events: EventBatch[] = [];
+  for (let i = 0; i < eventIds.length; i += ID_CHUNK) {
+    const chunk = eventIds.slice(i, i + ID_CHUNK);
+    events.push(...(await db.query(`SELECT id, batch_id FROM audit_events WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk) as EventBatch[]));
+  }
+  return leafIndexesInBatches(db, events);
+}

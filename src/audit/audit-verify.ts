@@ -4,7 +4,9 @@ import { checkBatches, extendsCheckpoint } from "./audit-checks";
 import { publicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
-import { latestCheckpoint, leafNodeHashes, leavesWithEvents, MissingTreeNode, openCheckpoint, pendingBatches, treeEdge } from "./audit-tree-store";
+import {
+  latestCheckpoint, leafIndexesInBatches, leafNodeHashes, leavesWithEvents, MissingTreeNode, openCheckpoint, pendingBatches, treeEdge, type EventBatch,
+} from "./audit-tree-store";
 import { appendLeaves, EMPTY_ROOT, foldSubtrees, type Hash } from "./merkle";
 import { latestVerifiedMark, recordVerifiedMark } from "./verified-mark";
 
@@ -96,18 +98,32 @@ async function checkPending(db: EntityManager, key: AuditKey, acceptLegacy: bool
   return ids;
 }
 
+const STRAY_PAGE = 5000;
+
 /**
- * Events after sequence number `seq` that are neither in the tree nor pending were slipped in. Returns
- * the highest sequence number now present, from which the next verification continues.
+ * Events after sequence number `seq` that are neither in the tree nor pending were slipped in: each
+ * one not pending must be listed by the integrated batch its row names. Read a page at a time, each
+ * page's batches once. With `treeSize`, every leaf of a tree of that size has just been found to map
+ * an event of its own, so as many events as leaves and pending ones leave no room for a stray, and one
+ * count suffices. Returns the highest sequence number now present, from which the next verification
+ * continues.
  */
-async function checkNoStrays(db: EntityManager, seq: number, pendingIds: Set<string>): Promise<number> {
-  const outside: { id: string }[] = await db.query(
-    "SELECT e.id FROM audit_events e LEFT JOIN audit_leaves l ON l.event_id = e.id WHERE e.seq > ? AND l.event_id IS NULL ORDER BY e.seq", [seq],
-  );
-  const stray = outside.find((row) => !pendingIds.has(row.id));
-  if (stray) throw new Bad("inserted", stray.id);
-  const top: { seq: number | string | null }[] = await db.query("SELECT MAX(seq) AS seq FROM audit_events WHERE seq > ?", [seq]);
-  return Number(top[0]?.seq ?? seq);
+async function checkNoStrays(db: EntityManager, seq: number, pendingIds: Set<string>, treeSize?: number): Promise<number> {
+  if (treeSize !== undefined) {
+    const [all]: { events: number | string; seq: number | string | null }[] = await db.query("SELECT COUNT(*) AS events, MAX(seq) AS seq FROM audit_events WHERE seq > ?", [seq]);
+    if (Number(all!.events) === treeSize + pendingIds.size) return Number(all!.seq ?? seq);
+  }
+  for (let after = seq; ;) {
+    const page: (EventBatch & { seq: number | string })[] = await db.query(
+      `SELECT seq, id, batch_id FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ${STRAY_PAGE}`, [after],
+    );
+    const candidates = page.filter((event) => !pendingIds.has(event.id));
+    const indexes = await leafIndexesInBatches(db, candidates);
+    const stray = candidates.find((event) => !indexes.has(event.id));
+    if (stray) throw new Bad("inserted", stray.id);
+    if (page.length < STRAY_PAGE) return page.length > 0 ? Number(page.at(-1)!.seq) : after;
+    after = Number(page.at(-1)!.seq);
+  }
 }
 
 /**
@@ -137,7 +153,7 @@ export async function verifyAuditLog(dataSource: DataSource, key: AuditKey, opti
       if (!foldSubtrees(tree.edge).equals(stated.rootHash)) throw new Bad("inconsistent");
       // Unsigned legacy batches only before the first checkpoint, as the integrator takes them.
       const pending = await checkPending(db, key, checkpoint === null);
-      const seq = await checkNoStrays(db, start.seq, pending);
+      const seq = await checkNoStrays(db, start.seq, pending, start.size === 0 && start.seq === 0 ? treeSize : undefined);
       for (const note of options.held ?? []) {
         const held = await extendsCheckpoint(db, key, note, treeSize, stated.rootHash);
         if (held !== "ok") throw new Bad(held);

@@ -36,6 +36,21 @@ export async function addColumnIfMissing(queryRunner: QueryRunner, table: string
   await queryRunner.addColumn(table, new TableColumn(explicitCharset(queryRunner, column)));
 }
 
+/**
+ * A nullable column added in place with ALTER TABLE. TypeORM's addColumn rebuilds a SQLite table,
+ * which copies every row and drops the table's triggers; MariaDB adds a nullable column instantly.
+ */
+export async function addNullableColumnIfMissing(queryRunner: QueryRunner, table: string, name: string, type: "bigint" | "varchar(36)"): Promise<void> {
+  if (await queryRunner.hasColumn(table, name)) return;
+  const mysql = isMysql(queryRunner);
+  const sqlType = type === "bigint" ? (mysql ? "BIGINT" : "INTEGER") : `VARCHAR(36)${mysql ? ` CHARACTER SET ${CHARSET} COLLATE ${COLLATION}` : ""}`;
+  await queryRunner.query(`ALTER TABLE ${table} ADD COLUMN ${name} ${sqlType} NULL`);
+}
+
+export async function dropColumnIfPresent(queryRunner: QueryRunner, table: string, name: string): Promise<void> {
+  if (await queryRunner.hasColumn(table, name)) await queryRunner.query(`ALTER TABLE ${table} DROP COLUMN ${name}`);
+}
+
 async function exists(queryRunner: QueryRunner, mysqlSql: string, sqliteSql: string, params: string[]): Promise<boolean> {
   const rows: unknown[] = await queryRunner.query(isMysql(queryRunner) ? mysqlSql : sqliteSql, params);
   return rows.length > 0;
@@ -56,6 +71,10 @@ function hasTrigger(queryRunner: QueryRunner, name: string): Promise<boolean> {
 export async function createIndexIfMissing(queryRunner: QueryRunner, table: string, index: TableIndexOptions & { name: string }): Promise<void> {
   if (await hasIndex(queryRunner, table, index.name)) return;
   await queryRunner.createIndex(table, new TableIndex(index));
+}
+
+export async function dropIndexIfPresent(queryRunner: QueryRunner, table: string, name: string): Promise<void> {
+  if (await hasIndex(queryRunner, table, name)) await queryRunner.query(isMysql(queryRunner) ? `DROP INDEX ${name} ON ${table}` : `DROP INDEX ${name}`);
 }
 
 /** Runs `sql` (a CREATE INDEX) unless the index exists. */
@@ -103,13 +122,24 @@ export async function makeGrowOnly(queryRunner: QueryRunner, table: string, keys
   await refusingTrigger(queryRunner, table, "UPDATE", `${table}_grow_only`, `${table} is append-only: a row may only grow`, condition);
 }
 
-export async function dropAppendOnly(queryRunner: QueryRunner, table: string): Promise<void> {
-  for (const op of APPEND_ONLY_OPERATIONS) await queryRunner.query(`DROP TRIGGER IF EXISTS ${table}_no_${op.toLowerCase()}`);
+/**
+ * Triggers through which the database refuses any DELETE on `table`, and any UPDATE but the one that
+ * sets `column` where it was NULL and leaves the `kept` columns as they were.
+ */
+export async function makeSetOnce(queryRunner: QueryRunner, table: string, column: string, kept: string[]): Promise<void> {
+  await refusingTrigger(queryRunner, table, "DELETE", `${table}_no_delete`, `${table} is append-only`);
+  const differs = (name: string) => (isMysql(queryRunner) ? `CAST(NEW.${name} AS BINARY) <> CAST(OLD.${name} AS BINARY)` : `NEW.${name} <> OLD.${name}`);
+  const condition = [`OLD.${column} IS NOT NULL`, `NEW.${column} IS NULL`, ...kept.map(differs)].join(" OR ");
+  await refusingTrigger(queryRunner, table, "UPDATE", `${table}_set_once`, `${table} is append-only: only ${column} may be set, once`, condition);
 }
 
-export async function dropGrowOnly(queryRunner: QueryRunner, table: string): Promise<void> {
-  for (const trigger of [`${table}_no_delete`, `${table}_grow_only`]) await queryRunner.query(`DROP TRIGGER IF EXISTS ${trigger}`);
+async function dropTriggers(queryRunner: QueryRunner, names: string[]): Promise<void> {
+  for (const name of names) await queryRunner.query(`DROP TRIGGER IF EXISTS ${name}`);
 }
+
+export const dropAppendOnly = (queryRunner: QueryRunner, table: string) => dropTriggers(queryRunner, APPEND_ONLY_OPERATIONS.map((op) => `${table}_no_${op.toLowerCase()}`));
+export const dropGrowOnly = (queryRunner: QueryRunner, table: string) => dropTriggers(queryRunner, [`${table}_no_delete`, `${table}_grow_only`]);
+export const dropSetOnce = (queryRunner: QueryRunner, table: string) => dropTriggers(queryRunner, [`${table}_no_delete`, `${table}_set_once`]);
 
 /**
  * MySQL only: gives a text column a larger type (MEDIUMTEXT, say) unless it already has it, keeping

@@ -9,10 +9,11 @@ import { DealerWebhooks1764600000000 } from "./1764600000000-DealerWebhooks";
 import { PointOfSaleWrites1764700000000 } from "./1764700000000-PointOfSaleWrites";
 import { AuditTreeTiles1764800000000 } from "./1764800000000-AuditTreeTiles";
 import { AuditBatchMac1764900000000 } from "./1764900000000-AuditBatchMac";
+import { AuditLeavesByBatch1765000000000 } from "./1765000000000-AuditLeavesByBatch";
 
 /** Every migration, oldest first. Listed explicitly so the app, the CLI and tests share one set. */
 export const MIGRATIONS = [
   InitialSchema1764028800000, AuditSeals1764118800000, Retention1764205200000, GatewayLocks1764291600000, AdminSignInState1764300000001,
   VerifiableAuditLog1764400000000, AuditVerifiedMarks1764500000000, DealerWebhooks1764600000000, PointOfSaleWrites1764700000000,
-  AuditTreeTiles1764800000000, AuditBatchMac1764900000000,
+  AuditTreeTiles1764800000000, AuditBatchMac1764900000000, AuditLeavesByBatch1765000000000,
 ];
