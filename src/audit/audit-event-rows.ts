@@ -28,6 +28,8 @@ export interface AuditEventRow {
   request_id: string;
   ip: string;
   detail: string | null;
+  /** Read only where the event's leaf is looked up (the compliance query's rows). */
+  batch_id?: string | null;
 }
 
 /** The event as the compliance API shows it (contract section 6); absent optionals are omitted. */

@@ -5,7 +5,7 @@ import { publicAuditEvent, type AuditEventRow, type PublicAuditEvent } from "./a
 import type { AuditFilters } from "./audit-filters";
 import type { AuditKey } from "./audit-key";
 import { currentCheckpoint, inclusionProofFor } from "./audit-proofs";
-import { leafIndexes } from "./audit-tree-store";
+import { leafIndexesInBatches } from "./audit-tree-store";
 import { auditEventRows } from "./audit-query";
 import { csvRow, UTF8_BOM, type CsvSeparator } from "./csv";
 
@@ -66,7 +66,7 @@ export interface ExportProofs {
 
 /** Adds leaf indexes to a page of events, and inclusion proofs when asked for. */
 async function exported(dataSource: DataSource, rows: AuditEventRow[], proofs: (ExportProofs & { treeSize: number }) | undefined): Promise<ExportedEvent[]> {
-  const indexes = await leafIndexes(dataSource, rows.map((row) => row.id));
+  const indexes = await leafIndexesInBatches(dataSource, rows.map((row) => ({ id: row.id, batch_id: row.batch_id ?? null })));
   return Promise.all(rows.map(async (row) => {
     const leafIndex = indexes.get(row.id) ?? null;
     const event = { ...publicAuditEvent(row), leafIndex };

@@ -30,7 +30,8 @@ export function auditEventsSql(filters: AuditFilters, page: { before?: number; l
   const where = filterCondition(filters);
   const params = [...where.params];
   const index = mysql ? keysetIndex(filters) : undefined;
-  let sql = `SELECT ${AUDIT_EVENT_SELECT} FROM audit_events${index ? ` FORCE INDEX (${index})` : ""} WHERE ${where.sql}`;
+  // With each event's write batch, through which an export finds its leaf index.
+  let sql = `SELECT ${AUDIT_EVENT_SELECT}, batch_id FROM audit_events${index ? ` FORCE INDEX (${index})` : ""} WHERE ${where.sql}`;
   if (page.before !== undefined) {
     sql += " AND seq < ?";
     params.push(page.before);

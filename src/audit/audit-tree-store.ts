@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { Statement, StatementResult } from "../db/direct-pool";
-import { parseEntries, type PendingBatchRow } from "./audit-batch";
+import { ENTRY_LINE, parseEntries, type PendingBatchRow } from "./audit-batch";
 import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
@@ -188,15 +188,19 @@ export async function pendingBatches(db: Queryable, limit?: number, after?: Pick
 
 const ID_CHUNK = 500;
 
-/** Rows of `audit_events` by id, ID_CHUNK at a time. */
-async function eventRowsById(db: Queryable, ids: string[]): Promise<Map<string, AuditEventRow>> {
-  const rows = new Map<string, AuditEventRow>();
-  for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const chunk = ids.slice(i, i + ID_CHUNK);
-    const found: AuditEventRow[] = await db.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk);
-    for (const row of found) rows.set(row.id, row);
+/** The rows of `sql`, which ends in `IN`, for all of `values`: ID_CHUNK of them a statement. */
+async function rowsWhereIn<T>(db: Queryable, sql: string, values: string[]): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < values.length; i += ID_CHUNK) {
+    const chunk = values.slice(i, i + ID_CHUNK);
+    rows.push(...((await db.query(`${sql} (${chunk.map(() => "?").join(", ")})`, chunk)) as T[]));
   }
   return rows;
+}
+
+async function eventRowsById(db: Queryable, ids: string[]): Promise<Map<string, AuditEventRow>> {
+  const rows = await rowsWhereIn<AuditEventRow>(db, `SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id IN`, ids);
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** Events by id, with the leaf hash each hashes to now. */
@@ -248,33 +252,25 @@ export interface EventBatch {
 
 /**
  * The leaf index of each of `events` that is integrated and listed by the batch its row names: the
- * batch's first leaf plus the event's place among the batch's entries. An event whose row names a
+ * batch's first leaf plus the event's line among the batch's entries. An event whose row names a
  * batch that does not list it has none.
  */
 export async function leafIndexesInBatches(db: Queryable, events: EventBatch[]): Promise<Map<string, number>> {
   const batchIds = [...new Set(events.flatMap((event) => (event.batch_id ? [event.batch_id] : [])))];
-  const leaves = new Map<string, { batchId: string; leafIndex: number }>();
-  for (let i = 0; i < batchIds.length; i += ID_CHUNK) {
-    const chunk = batchIds.slice(i, i + ID_CHUNK);
-    const batches: (IntegratedBatch & { batch_id: string })[] = await db.query(
-      `SELECT batch_id, first_leaf, entries FROM audit_batches WHERE first_leaf IS NOT NULL AND batch_id IN (${chunk.map(() => "?").join(", ")})`, chunk,
-    );
-    for (const batch of batches) for (const leaf of batchLeaves(batch)) leaves.set(leaf.eventId, { batchId: batch.batch_id, leafIndex: leaf.leafIndex });
-  }
+  const batches = await rowsWhereIn<IntegratedBatch & { batch_id: string }>(
+    db, "SELECT batch_id, first_leaf, entries FROM audit_batches WHERE first_leaf IS NOT NULL AND batch_id IN", batchIds,
+  );
+  const byId = new Map(batches.map((batch) => [batch.batch_id, batch]));
   const indexes = new Map<string, number>();
   for (const event of events) {
-    const leaf = leaves.get(event.id);
-    if (leaf && leaf.batchId === event.batch_id) indexes.set(event.id, leaf.leafIndex);
+    const batch = event.batch_id ? byId.get(event.batch_id) : undefined;
+    const at = batch ? batch.entries.indexOf(event.id) : -1;
+    if (at >= 0 && at % ENTRY_LINE === 0) indexes.set(event.id, Number(batch!.first_leaf) + at / ENTRY_LINE);
   }
   return indexes;
 }
 
 /** The leaf index of each integrated event among `eventIds`. */
 export async function leafIndexes(db: Queryable, eventIds: string[]): Promise<Map<string, number>> {
-  const events: EventBatch[] = [];
-  for (let i = 0; i < eventIds.length; i += ID_CHUNK) {
-    const chunk = eventIds.slice(i, i + ID_CHUNK);
-    events.push(...(await db.query(`SELECT id, batch_id FROM audit_events WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk) as EventBatch[]));
-  }
-  return leafIndexesInBatches(db, events);
+  return leafIndexesInBatches(db, await rowsWhereIn<EventBatch>(db, "SELECT id, batch_id FROM audit_events WHERE id IN", eventIds));
 }
