@@ -66,8 +66,11 @@ async function startingPoint(db: EntityManager, key: AuditKey, full: boolean): P
   return { size: mark.treeSize, edge, seq: mark.seq };
 }
 
-/** Recomputes leaves [from.size, size) from their events, checking each against its stored leaf node. */
-async function extend(db: EntityManager, from: VerifiedTree, size: number): Promise<Pick<VerifiedTree, "size" | "edge">> {
+/**
+ * Recomputes leaves [from.size, size) from their events, checking each against its stored leaf node;
+ * adds each leaf's event id to `seen`, when given.
+ */
+async function extend(db: EntityManager, from: VerifiedTree, size: number, seen?: Set<string>): Promise<Pick<VerifiedTree, "size" | "edge">> {
   let tree: Pick<VerifiedTree, "size" | "edge"> = from;
   while (tree.size < size) {
     const end = Math.min(size, tree.size + PAGE);
@@ -81,6 +84,7 @@ async function extend(db: EntityManager, from: VerifiedTree, size: number): Prom
       const hash = eventLeafHash(publicAuditEvent(leaf.row));
       if (stored.get(leaf.leafIndex)?.equals(hash) === false) throw new Bad("changed", leaf.eventId);
       hashes.push(hash);
+      seen?.add(leaf.eventId);
     }
     if (leaves.length !== end - tree.size) throw new Bad("deleted");
     tree = appendLeaves(tree.size, tree.edge, hashes);
@@ -102,22 +106,22 @@ const STRAY_PAGE = 5000;
 
 /**
  * Events after sequence number `seq` that are neither in the tree nor pending were slipped in: each
- * one not pending must be listed by the integrated batch its row names. Read a page at a time, each
- * page's batches once. With `treeSize`, every leaf of a tree of that size has just been found to map
- * an event of its own, so as many events as leaves and pending ones leave no room for a stray, and one
- * count suffices. Returns the highest sequence number now present, from which the next verification
- * continues.
+ * one not `known` (pending, or a leaf this verification recomputed) must be listed by the integrated
+ * batch its row names. Read a page at a time, each page's batches once. With `expected`, every
+ * event of the log has just been accounted for as a leaf or a pending one, so as many events as that
+ * leave no room for a stray, and one count suffices. Returns the highest sequence number now present,
+ * from which the next verification continues.
  */
-async function checkNoStrays(db: EntityManager, seq: number, pendingIds: Set<string>, treeSize?: number): Promise<number> {
-  if (treeSize !== undefined) {
+async function checkNoStrays(db: EntityManager, seq: number, known: Set<string>, expected?: number): Promise<number> {
+  if (expected !== undefined) {
     const [all]: { events: number | string; seq: number | string | null }[] = await db.query("SELECT COUNT(*) AS events, MAX(seq) AS seq FROM audit_events WHERE seq > ?", [seq]);
-    if (Number(all!.events) === treeSize + pendingIds.size) return Number(all!.seq ?? seq);
+    if (Number(all!.events) === expected) return Number(all!.seq ?? seq);
   }
   for (let after = seq; ;) {
     const page: (EventBatch & { seq: number | string })[] = await db.query(
       `SELECT seq, id, batch_id FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ${STRAY_PAGE}`, [after],
     );
-    const candidates = page.filter((event) => !pendingIds.has(event.id));
+    const candidates = page.filter((event) => !known.has(event.id));
     const indexes = await leafIndexesInBatches(db, candidates);
     const stray = candidates.find((event) => !indexes.has(event.id));
     if (stray) throw new Bad("inserted", stray.id);
@@ -149,11 +153,15 @@ export async function verifyAuditLog(dataSource: DataSource, key: AuditKey, opti
       if (!stated || stated.treeSize !== treeSize || (checkpoint && !stated.rootHash.equals(checkpoint.rootHash))) throw new Bad("signature");
       const start = await startingPoint(db, key, options.full ?? false);
       if (start.size > treeSize) throw new Bad("inconsistent");
-      const tree = await extend(db, start, treeSize);
+      // From the first event on, every leaf is recomputed, and a count stands in for the ids seen.
+      const fromGenesis = start.size === 0 && start.seq === 0;
+      const known = new Set<string>();
+      const tree = await extend(db, start, treeSize, fromGenesis ? undefined : known);
       if (!foldSubtrees(tree.edge).equals(stated.rootHash)) throw new Bad("inconsistent");
       // Unsigned legacy batches only before the first checkpoint, as the integrator takes them.
       const pending = await checkPending(db, key, checkpoint === null);
-      const seq = await checkNoStrays(db, start.seq, pending, start.size === 0 && start.seq === 0 ? treeSize : undefined);
+      for (const id of pending) known.add(id);
+      const seq = await checkNoStrays(db, start.seq, known, fromGenesis ? treeSize + pending.size : undefined);
       for (const note of options.held ?? []) {
         const held = await extendsCheckpoint(db, key, note, treeSize, stated.rootHash);
         if (held !== "ok") throw new Bad(held);
