@@ -290,6 +290,24 @@ describe("a rogue database administrator", () => {
     expect(await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true })).toMatchObject({ ok: false, problem: "inserted", firstBadEventId: id });
   });
 
+  it("when an event is slipped in under a forged batch that places it beyond the tree or at an old leaf, then verify says inserted", async () => {
+    const gw = await busyGateway();
+    expect(await verify(gw)).toMatchObject({ ok: true });
+    const { treeSize } = await checkpointJson(gw);
+    for (const firstLeaf of [treeSize + 1000, 0]) {
+      const [id, batchId] = [randomUUID(), randomUUID()];
+      await asDba(gw, "INSERT INTO audit_events (id, at, actor_type, actor_id, action, decision, status, request_id, ip, batch_id) VALUES (?, '2026-06-01T10:00:00.000Z', 'system', 'x', 'test.rogue', 'allow', 200, 'rogue', '127.0.0.1', ?)", [id, batchId]);
+      const [row] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [id]) as AuditEventRow[];
+      await gw.dataSource.query(
+        "INSERT INTO audit_batches (batch_id, created_at, key_id, entries, signature, mac, first_leaf) VALUES (?, '2026-06-01T10:00:00.000Z', 'migrated', ?, '', NULL, ?)",
+        [batchId, batchEntries([{ id, leaf: eventLeafHash(publicAuditEvent(row!)) }]), firstLeaf],
+      );
+      expect(await verify(gw)).toMatchObject({ ok: false, problem: "inserted", firstBadEventId: id });
+      await gw.dataSource.query("DELETE FROM audit_batches WHERE batch_id = ?", [batchId]);
+      await gw.dataSource.query("DELETE FROM audit_events WHERE id = ?", [id]);
+    }
+  });
+
   it("when an event and its pending batch's entries are both rewritten before integration, then the signature no longer matches: the integrator leaves the batch out and verify says signature", async () => {
     const gw = await busyGateway();
     await writeEvent(gw, { action: "test.to_rewrite" });
