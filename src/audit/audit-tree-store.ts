@@ -118,6 +118,11 @@ export interface TreeWrite extends Statement {
   check?: (result: StatementResult) => void;
 }
 
+/** A check that the write changed exactly `rows` rows, naming `problem` when it did not. */
+const changesExactly = (rows: number, problem: string) => (result: StatementResult) => {
+  if (!("affectedRows" in result) || result.affectedRows !== rows) throw new Error(`${problem}: integration stopped until the log is examined`);
+};
+
 /**
  * Sets each integrated batch's first leaf index: one statement for the round's batches, checked to
  * have found every one of them still pending. An event's leaf is found through its batch, so nothing
@@ -129,11 +134,7 @@ export function batchLeavesWrite(batches: { batchId: string; firstLeaf: number }
     sql: `UPDATE audit_batches SET first_leaf = CASE batch_id ${batches.map(() => "WHEN ? THEN ?").join(" ")} END` +
       ` WHERE first_leaf IS NULL AND batch_id IN (${ids.map(() => "?").join(", ")})`,
     params: [...batches.flatMap((batch) => [batch.batchId, batch.firstLeaf]), ...ids],
-    check: (result) => {
-      if (!("affectedRows" in result) || result.affectedRows !== batches.length) {
-        throw new Error("audit batches changed while they were integrated: integration stopped until the log is examined");
-      }
-    },
+    check: changesExactly(batches.length, "audit batches changed while they were integrated"),
   };
 }
 
@@ -156,11 +157,7 @@ export function treeNodeWrites(mysql: boolean, completed: (NodeId & { hash: Hash
     writes.push({
       sql: `UPDATE audit_tree_tiles SET hashes = ${mysql ? "CONCAT(hashes, ?)" : "hashes || ?"} WHERE level = ? AND tile_index = ? AND ${mysql ? "CHAR_LENGTH" : "length"}(hashes) = ?`,
       params: [added, tile.level, tile.index, from * HEX],
-      check: (result) => {
-        if (!("affectedRows" in result) || result.affectedRows !== 1) {
-          throw new Error(`audit tree tile ${tileKey(tile)} does not hold the ${from} hashes the tree needs: integration stopped until the log is examined`);
-        }
-      },
+      check: changesExactly(1, `audit tree tile ${tileKey(tile)} does not hold the ${from} hashes the tree needs`),
     });
   }
   if (inserted.length > 0) writes.push({ sql: `INSERT INTO audit_tree_tiles (level, tile_index, hashes) VALUES ${inserted.map(() => "(?, ?, ?)").join(", ")}`, params: inserted.flat() });
@@ -217,13 +214,13 @@ export interface IndexedEvent {
   row: AuditEventRow | null;
 }
 
-interface IntegratedBatch {
+export interface IntegratedBatch {
   first_leaf: number | string;
   entries: string;
 }
 
 /** A batch's leaves by its entries; none when the entries are not well-formed. */
-const batchLeaves = (batch: IntegratedBatch) =>
+export const batchLeaves = (batch: IntegratedBatch) =>
   (parseEntries(batch.entries) ?? []).map((event, i) => ({ leafIndex: Number(batch.first_leaf) + i, eventId: event.id }));
 
 /**
@@ -264,8 +261,9 @@ export async function leafIndexesInBatches(db: Queryable, events: EventBatch[]):
   const indexes = new Map<string, number>();
   for (const event of events) {
     const batch = event.batch_id ? byId.get(event.batch_id) : undefined;
-    const at = batch ? batch.entries.indexOf(event.id) : -1;
-    if (at >= 0 && at % ENTRY_LINE === 0) indexes.set(event.id, Number(batch!.first_leaf) + at / ENTRY_LINE);
+    if (!batch) continue;
+    const at = batch.entries.indexOf(event.id);
+    if (at >= 0 && at % ENTRY_LINE === 0) indexes.set(event.id, Number(batch.first_leaf) + at / ENTRY_LINE);
   }
   return indexes;
 }

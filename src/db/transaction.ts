@@ -43,7 +43,7 @@ export async function inBatchedTransaction<T>(dataSource: DataSource, work: (tx:
   const withRun = (run: RunStatements, mysql: boolean) => work({ run, mysql, query: async (sql, params = []) => (await run([{ sql, params }]))[0] });
   const pool = directPool(dataSource);
   if (pool) return pool.session((run) => withRun(run, true));
-  return dataSource.transaction((manager) => withRun(async (statements) => {
+  return inTransaction(dataSource, (manager) => withRun(async (statements) => {
     const results: StatementResult[] = [];
     for (const { sql, params } of statements) {
       // The structured result, which alone carries the count of changed rows on SQLite.

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 import { batchEntries, MIGRATED_KEY_ID, parseEntries } from "../../audit/audit-batch";
-import { leafNodeHashes } from "../../audit/audit-tree-store";
+import { batchLeaves, leafNodeHashes, type IntegratedBatch } from "../../audit/audit-tree-store";
 import { isMysql } from "../dialect";
 import { timeOrderedUuid } from "../time-ordered-uuid";
 import {
@@ -105,10 +105,8 @@ async function leavesIntoBatches(queryRunner: QueryRunner): Promise<void> {
 }
 
 async function batchesIntoLeaves(queryRunner: QueryRunner): Promise<void> {
-  const batches: { first_leaf: number | string; entries: string }[] = await queryRunner.query(
-    "SELECT first_leaf, entries FROM audit_batches WHERE first_leaf IS NOT NULL ORDER BY first_leaf",
-  );
-  const leaves = batches.flatMap((batch) => (parseEntries(batch.entries) ?? []).map((event, i) => [Number(batch.first_leaf) + i, event.id]));
+  const batches: IntegratedBatch[] = await queryRunner.query("SELECT first_leaf, entries FROM audit_batches WHERE first_leaf IS NOT NULL ORDER BY first_leaf");
+  const leaves = batches.flatMap(batchLeaves).map((leaf) => [leaf.leafIndex, leaf.eventId]);
   for (let i = 0; i < leaves.length; i += ROWS_PER_INSERT) {
     const chunk = leaves.slice(i, i + ROWS_PER_INSERT);
     await queryRunner.query(`INSERT INTO audit_leaves (leaf_index, event_id) VALUES ${chunk.map(() => "(?, ?)").join(", ")}`, chunk.flat());
