@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../src/db/data-source";
 import { migrate } from "../src/db/migrate";
+import type { MigrationInterface } from "typeorm";
+import { VerifiableAuditLog1764400000000 } from "../src/db/migrations/1764400000000-VerifiableAuditLog";
+import { AuditTreeTiles1764800000000 } from "../src/db/migrations/1764800000000-AuditTreeTiles";
 import { AuditBatchMac1764900000000 } from "../src/db/migrations/1764900000000-AuditBatchMac";
 import { AuditLeavesByBatch1765000000000 } from "../src/db/migrations/1765000000000-AuditLeavesByBatch";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
@@ -27,9 +30,12 @@ const auditTables = async (db: DataSource) =>
 
 describe("a migration re-run by a second process after the later ones", () => {
   it.each([
-    ["AuditBatchMac", new AuditBatchMac1764900000000()],
-    ["AuditLeavesByBatch", new AuditLeavesByBatch1765000000000()],
-  ])("when %s runs again on the migrated schema, then it changes nothing and fails nothing", async (_, migration) => {
+    ["AuditBatchMac", [new AuditBatchMac1764900000000()]],
+    ["AuditLeavesByBatch", [new AuditLeavesByBatch1765000000000()]],
+    ["VerifiableAuditLog, which makes the old audit tables anew, then the later ones", [
+      new VerifiableAuditLog1764400000000(), new AuditTreeTiles1764800000000(), new AuditBatchMac1764900000000(), new AuditLeavesByBatch1765000000000(),
+    ]],
+  ] as [string, MigrationInterface[]][])("when %s run again on the migrated schema, then the audit tables are as they were and nothing fails", async (_, migrations) => {
     database = await createTestDatabase();
     dataSource = createDataSource(database.url);
     await dataSource.initialize();
@@ -37,7 +43,7 @@ describe("a migration re-run by a second process after the later ones", () => {
     const before = await auditTables(dataSource);
     const runner = dataSource.createQueryRunner();
     try {
-      await migration.up(runner);
+      for (const migration of migrations) await migration.up(runner);
     } finally {
       await runner.release();
     }

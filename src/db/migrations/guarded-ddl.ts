@@ -62,7 +62,7 @@ function hasIndex(queryRunner: QueryRunner, table: string, name: string): Promis
     "SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name = ?", [table, name]);
 }
 
-function hasTrigger(queryRunner: QueryRunner, name: string): Promise<boolean> {
+export function hasTrigger(queryRunner: QueryRunner, name: string): Promise<boolean> {
   return exists(queryRunner,
     "SELECT 1 FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = ?",
     "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]);
