@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { lockContentionTests } from "./database-lock.support";
 import { createTestDatabase, TEST_DB, type TestDatabase } from "./support/databases";
 
-describe.skipIf(TEST_DB !== "mysql")("the database lock between processes on one MySQL database", () => {
+describe(`the database lock between processes on one ${TEST_DB === "mysql" ? "MySQL database" : "SQLite file"}`, () => {
   let database: TestDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase("mysql");
+    database = await createTestDatabase();
   });
   afterAll(async () => {
     await database?.drop();

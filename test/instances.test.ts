@@ -1,21 +1,22 @@
 import supertest from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDataSource } from "../src/db/data-source";
 import { MIGRATIONS } from "../src/db/migrations";
 import { spawnGateway, type ChildGateway } from "./support/child-gateway";
 import { createTestDatabase, TEST_DB, type TestDatabase } from "./support/databases";
 import { ADMIN_PASSWORD } from "./support/gateway";
 
 /**
- * Two separate gateway processes, started at the same moment against one fresh MySQL database, as
- * docs/scaling.md describes: the migration lock lets exactly one of them migrate, both come up, and
+ * Two separate gateway processes, started at the same moment against one fresh database (a MySQL
+ * schema, or a SQLite file), as docs/scaling.md describes: the migration lock lets exactly one of them migrate, both come up, and
  * every guarantee (here: sign-in, shared keys, immediate revocation) holds across them.
  */
 let database: TestDatabase;
 let instances: ChildGateway[] = [];
 
-describe.skipIf(TEST_DB !== "mysql")("several gateway processes on one MySQL database", () => {
+describe(`several gateway processes on one ${TEST_DB === "mysql" ? "MySQL database" : "SQLite file"}`, () => {
   beforeAll(async () => {
-    database = await createTestDatabase("mysql");
+    database = await createTestDatabase();
     // Both processes start at the same moment, with the same signing key.
     instances = await Promise.all([0, 1].map(() => spawnGateway({ databaseUrl: database.url, readyTimeoutMs: 90_000 })));
   }, 120_000);
@@ -26,15 +27,14 @@ describe.skipIf(TEST_DB !== "mysql")("several gateway processes on one MySQL dat
   }, 30_000);
 
   it("when both start at the same moment, then both come up, each migration ran once and one bootstrap admin exists", async () => {
-    const mysql = await import("mysql2/promise");
-    const connection = await mysql.createConnection(database.url);
+    const dataSource = createDataSource(database.url, 1);
+    await dataSource.initialize();
     try {
-      const [migrations] = await connection.query("SELECT name FROM schema_migrations");
-      expect((migrations as { name: string }[]).map((row) => row.name).sort()).toEqual(MIGRATIONS.map((migration) => migration.name).sort());
-      const [admins] = await connection.query("SELECT username FROM admin_users");
-      expect(admins).toEqual([{ username: "admin" }]);
+      const migrations: { name: string }[] = await dataSource.query("SELECT name FROM schema_migrations");
+      expect(migrations.map((row) => row.name).sort()).toEqual(MIGRATIONS.map((migration) => migration.name).sort());
+      expect(await dataSource.query("SELECT username FROM admin_users")).toEqual([{ username: "admin" }]);
     } finally {
-      await connection.end();
+      await dataSource.destroy();
     }
     for (const instance of instances) await supertest(instance.url).get("/readyz").expect(200);
   });

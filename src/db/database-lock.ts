@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DataSource, QueryRunner } from "typeorm";
 import { codeOf } from "./db-errors";
 import { isMysql } from "./dialect";
+import { acquireFileLock, sqliteFile, type ReleaseLock } from "./sqlite-file-lock";
 
 /**
  * The lock rows: one per lock name, claimed by an owner until its lease ends. The table lives in the
@@ -110,29 +111,41 @@ export interface LockOptions {
 }
 
 /**
+ * Takes the lock on MySQL (a lock row, renewed while held) or on a SQLite file (a file lock beside it);
+ * undefined when another process kept it for the whole wait.
+ */
+async function takeLock(dataSource: DataSource, name: string, waitSeconds: number, leaseMs: number): Promise<ReleaseLock | undefined> {
+  if (!isMysql(dataSource)) {
+    const file = sqliteFile(dataSource);
+    return file ? acquireFileLock(file, name, waitSeconds, RETRY_MS) : async () => undefined;
+  }
+  const owner = randomUUID();
+  if (!(await acquire(dataSource, name, owner, waitSeconds, leaseMs))) return undefined;
+  const stopRenewing = keepRenewing(dataSource, name, owner, leaseMs);
+  return async () => {
+    stopRenewing();
+    await dataSource.query("UPDATE gateway_locks SET owner = NULL, lease_until = NULL WHERE name = ? AND owner = ?", [name, owner]).catch(() => undefined);
+  };
+}
+
+/**
  * Runs `work` while this process holds the database-wide lock `name`, so that one process at a time
- * migrates, seals or runs retention, on one MySQL server or across the nodes of a Galera cluster.
- * Waits up to `waitSeconds` for another holder (0: gives up at once). SQLite has one writer process,
- * so there the in-process turn is enough.
+ * migrates, integrates the audit log or runs retention: on one MySQL server, across the nodes of a
+ * Galera cluster, or among the processes sharing one SQLite file. Waits up to `waitSeconds` for
+ * another holder (0: gives up at once).
  */
 export function withDatabaseLock<T>(
   dataSource: DataSource, name: string, waitSeconds: number, work: (runner: QueryRunner) => Promise<T>, options: LockOptions = {},
 ): Promise<LockOutcome<T>> {
   return inTurn(dataSource, name, async () => {
-    const leaseMs = options.leaseMs ?? LOCK_LEASE_MS;
-    const owner = randomUUID();
-    const mysql = isMysql(dataSource);
-    if (mysql && !(await acquire(dataSource, name, owner, waitSeconds, leaseMs))) return { acquired: false };
-    const stopRenewing = mysql ? keepRenewing(dataSource, name, owner, leaseMs) : () => undefined;
+    const release = await takeLock(dataSource, name, waitSeconds, options.leaseMs ?? LOCK_LEASE_MS);
+    if (!release) return { acquired: false };
     const runner = dataSource.createQueryRunner();
     try {
       return { acquired: true, result: await work(runner) };
     } finally {
-      stopRenewing();
       await runner.release();
-      if (mysql) {
-        await dataSource.query("UPDATE gateway_locks SET owner = NULL, lease_until = NULL WHERE name = ? AND owner = ?", [name, owner]).catch(() => undefined);
-      }
+      await release();
     }
   });
 }
