@@ -1,5 +1,5 @@
 import supertest from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../src/db/migrations";
 import { lockContentionTests } from "./database-lock.support";
 import { spawnGateway, type ChildGateway } from "./support/child-gateway";
@@ -83,6 +83,14 @@ describe.skipIf(!onGalera)("on a MariaDB Galera cluster", () => {
     }, 120_000);
     afterAll(async () => {
       await Promise.all([a?.dispose(), b?.dispose()]);
+    });
+    afterEach((context) => {
+      // What the processes logged at warn level or above says why an answer was not the one expected.
+      if (context.task.result?.state !== "fail") return;
+      for (const [name, child] of [["node 1", a], ["node 2", b]] as const) {
+        const logged = child?.output().split("\n").filter((line) => /"level":(4|5|6)\d/.test(line)).slice(-20) ?? [];
+        if (logged.length > 0) console.error(`gateway on ${name}, last warnings and errors:\n${logged.join("\n")}`);
+      }
     });
 
     const read = (access: DealerWithAccess, token = access.token) =>

@@ -13,12 +13,17 @@ interface Summary {
   numFailedTests: number;
   numPendingTests: number;
   success: boolean;
-  testResults?: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+  testResults?: { name: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
 }
 
-function failedNames(summary: Summary): string[] {
+/** The first line of a failure, without colour codes: what a reader of the run's last lines needs first. */
+const firstLine = (message: string | undefined): string => (message ?? "").replace(/\u001b\[[0-9;]*m/g, "").split("\n")[0]!.slice(0, 500);
+
+function failures(summary: Summary): string[] {
   return (summary.testResults ?? []).flatMap((file) =>
-    file.assertionResults.filter((test) => test.status === "failed").map((test) => `${path.basename(file.name)} > ${test.fullName}`),
+    file.assertionResults
+      .filter((test) => test.status === "failed")
+      .map((test) => `${path.basename(file.name)} > ${test.fullName}\n    ${firstLine(test.failureMessages?.[0])}`),
   );
 }
 
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
   let passed = 0;
   let failed = 0;
   for (const [database, summary] of results) {
-    for (const name of failedNames(summary)) console.log(`FAILED on ${database}: ${name}`);
+    for (const name of failures(summary)) console.log(`FAILED on ${database}: ${name}`);
     console.log(`${database}: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`);
     passed += summary.numPassedTests;
     failed += summary.numFailedTests + (summary.success ? 0 : summary.numFailedTests === 0 ? 1 : 0);
