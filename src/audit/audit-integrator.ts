@@ -104,7 +104,7 @@ function appendBatches(mysql: boolean, deps: IntegratorDeps, tree: Tree, batches
   }
   if (leaves.length === 0) return { ...tree, events: 0, writes: [] };
   const grown = appendLeaves(tree.size, tree.edge, leaves);
-  return { size: grown.size, edge: grown.edge, events: leaves.length, writes: [...treeNodeWrites(mysql, grown.completed), batchLeavesWrite(integrated)] };
+  return { size: grown.size, edge: grown.edge, events: leaves.length, writes: [...treeNodeWrites(mysql, grown.completed), batchLeavesWrite(mysql, integrated)] };
 }
 
 /** The writes in one round trip, each checked. */
