@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { batchEntries, LEGACY_KEY_ID, BATCH_INSERT, signBatch } from "../src/audit/audit-batch";
 import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
 import { integrateAuditLog } from "../src/audit/audit-integrator";
+import { createAuditLog } from "../src/audit/audit-log";
 import { generateAuditKey } from "../src/audit/audit-key";
 import { eventLeafHash } from "../src/audit/audit-leaf";
 import { verifyAuditLog } from "../src/audit/audit-verify";
@@ -188,6 +189,24 @@ describe("a rogue database administrator", () => {
     expect(await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true })).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "changed", firstBadEventId: event!.id });
   });
+
+  it("when the log spans more pages than verification reads ahead, then a full verification covers every leaf and names an edit on its last page", async () => {
+    const gw = await gateway();
+    const log = createAuditLog(gw.dataSource, gw.clock.read, gw.gateway.auditKey);
+    const written = 6_500;
+    for (let i = 0; i < written; i += 500) {
+      await Promise.all(Array.from({ length: 500 }, (_, j) =>
+        log.record({ actorType: "system", actorId: "test", action: "test.paged", decision: "allow", status: i + j, requestId: "req-paged", ip: "127.0.0.1" })));
+    }
+    await integrate(gw);
+    const full = await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true });
+    expect(full).toMatchObject({ ok: true });
+    expect(full.checked).toBeGreaterThanOrEqual(written);
+    expect(full.treeSize).toBe(full.checked);
+    const last = (await integratedLeaves(gw)).at(-1)!;
+    await asDba(gw, "UPDATE audit_events SET reason = 'rewritten' WHERE id = ?", [last.eventId]);
+    expect(await verifyAuditLog(gw.dataSource, gw.gateway.auditKey, { full: true })).toMatchObject({ ok: false, problem: "changed", firstBadEventId: last.eventId });
+  }, 60_000);
 
   it("when an old event is edited, every integrity table wiped, and everything re-signed with another key, then verify says signature", async () => {
     const database = await createTestDatabase();

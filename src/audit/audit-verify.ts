@@ -5,7 +5,7 @@ import { publicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
 import {
-  currentLeaves, latestCheckpoint, leafIndexesInBatches, leafNodeHashes, leavesWithEvents, MissingTreeNode, openCheckpoint, pendingBatches, treeEdge, type EventBatch,
+  currentLeaves, latestCheckpoint, leafIndexesInBatches, leafNodeHashes, leavesWithEvents, MissingTreeNode, openCheckpoint, pendingBatches, treeEdge, type EventBatch, type IndexedEvent,
 } from "./audit-tree-store";
 import { appendLeaves, EMPTY_ROOT, foldSubtrees, type Hash } from "./merkle";
 import { latestVerifiedMark, recordVerifiedMark } from "./verified-mark";
@@ -66,17 +66,49 @@ async function startingPoint(db: EntityManager, key: AuditKey, full: boolean): P
   return { size: mark.treeSize, edge, seq: mark.seq };
 }
 
+interface LeafPage {
+  end: number;
+  leaves: IndexedEvent[];
+  /** Only to name the changed event; a missing or altered node shows anyway, as a root that differs. */
+  stored: Map<number, Hash>;
+}
+
+/** Pages read ahead of the one being hashed: the database reads the next pages while this process hashes. */
+const PAGES_AHEAD = 4;
+
+/** The pages of leaves [from, to) in order, each asked for PAGES_AHEAD pages before it is needed. */
+function prefetchedPages(db: EntityManager, from: number, to: number): { next(): Promise<LeafPage> } {
+  const queue: Promise<LeafPage>[] = [];
+  let start = from;
+  const fill = () => {
+    while (queue.length < PAGES_AHEAD + 1 && start < to) {
+      const [first, end] = [start, Math.min(to, start + PAGE)];
+      const page = Promise.all([leavesWithEvents(db, first, end), leafNodeHashes(db, first, end)]).then(([leaves, stored]) => ({ end, leaves, stored }));
+      // A page read ahead but never reached (verification stopped at a bad leaf) must not fail unheard.
+      page.catch(() => undefined);
+      queue.push(page);
+      start = end;
+    }
+  };
+  return {
+    next() {
+      fill();
+      const page = queue.shift()!;
+      fill();
+      return page;
+    },
+  };
+}
+
 /**
  * Recomputes leaves [from.size, size) from their events, checking each against its stored leaf node;
  * adds each leaf's event id to `seen`, when given.
  */
 async function extend(db: EntityManager, from: VerifiedTree, size: number, seen?: Set<string>): Promise<Pick<VerifiedTree, "size" | "edge">> {
   let tree: Pick<VerifiedTree, "size" | "edge"> = from;
+  const pages = prefetchedPages(db, from.size, size);
   while (tree.size < size) {
-    const end = Math.min(size, tree.size + PAGE);
-    const leaves = await leavesWithEvents(db, tree.size, end);
-    // Only to name the changed event; a missing or altered node shows anyway, as a root that differs.
-    const stored = await leafNodeHashes(db, tree.size, end);
+    const { end, leaves, stored } = await pages.next();
     const hashes: Hash[] = [];
     for (const [i, leaf] of leaves.entries()) {
       if (leaf.leafIndex !== tree.size + i) throw new Bad("deleted");
