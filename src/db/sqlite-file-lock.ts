@@ -2,11 +2,6 @@ import Database from "better-sqlite3";
 import type { DataSource } from "typeorm";
 import { codeOf } from "./db-errors";
 
-/**
- * The lock `name` across the processes that share one SQLite file: an exclusive transaction held open
- * on a small database of its own beside that file. The operating system drops the file lock under it
- * when the holding process ends, so a crash never leaves the lock taken.
- */
 export type ReleaseLock = () => Promise<void>;
 
 /** The file a data source keeps its data in; undefined for a database in memory, which no other process can open. */
@@ -34,7 +29,12 @@ function tryLock(file: string): ReleaseLock | undefined {
   };
 }
 
-/** Waits up to `waitSeconds` (0: not at all), polling every `retryMs` without blocking the event loop. */
+/**
+ * The lock `name` across the processes that share one SQLite file: an exclusive transaction held open
+ * on a small database of its own beside that file. The operating system drops the file lock under it
+ * when the holding process ends, so a crash never leaves the lock taken. Waits up to `waitSeconds`
+ * (0: not at all), polling every `retryMs` without blocking the event loop.
+ */
 export async function acquireFileLock(databaseFile: string, name: string, waitSeconds: number, retryMs: number): Promise<ReleaseLock | undefined> {
   const file = `${databaseFile}-${name}.lock`;
   const deadline = Date.now() + waitSeconds * 1000;
