@@ -7,6 +7,7 @@ import { cliActor } from "../src/cli/cli-context";
 import { runCommand, type CliRun } from "./support/cli";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
 import { customerRecord } from "./support/fixtures";
+import { startContender } from "./support/lock-contender";
 import { startTestGateway, testAuditKeyPem, type TestGateway } from "./support/gateway";
 
 let database: TestDatabase;
@@ -182,6 +183,23 @@ describe("dealer-gateway verify-audit, export-audit and retention", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("customers were erased");
   });
+
+  it("when another process holds the retention lock, then retention exits 1 saying so, and runs once that process is gone", async () => {
+    const leaseMs = 1000;
+    const holder = startContender({ databaseUrl: database.url, label: "holder", name: "retention", leaseMs, holdMs: Infinity });
+    try {
+      await holder.reported("start");
+      const refused = await cli(["retention"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("another process is running retention on this database");
+    } finally {
+      holder.process.kill("SIGKILL");
+      await holder.exited;
+    }
+    // On MySQL the dead holder's lease has to run out; on SQLite its file lock went with it.
+    await new Promise((resolve) => setTimeout(resolve, leaseMs + 500));
+    expect((await cli(["retention"])).code).toBe(0);
+  }, 30_000);
 });
 
 describe("usage", () => {
