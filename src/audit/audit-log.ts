@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { isMysql } from "../db/dialect";
 import { directPool, type Statement } from "../db/direct-pool";
 import { timeOrderedUuid } from "../db/time-ordered-uuid";
-import { inTransaction, retryingConflicts } from "../db/transaction";
+import { inTransaction } from "../db/transaction";
 import { problems } from "../http/problem";
 import { BATCH_INSERT, signBatch, type SignedEvent } from "./audit-batch";
 import type { ActorType, AuditEvent } from "./audit-event.entity";
@@ -120,17 +120,10 @@ async function writeSigned(executor: Executor, key: AuditKey, events: PreparedEv
   for (const statement of signedStatements(key, events, at)) await executor.query(statement.sql, statement.params);
 }
 
-/**
- * A batch in a transaction of its own: one round trip on MySQL's direct pool, TypeORM's transaction
- * elsewhere. One that lost a deadlock or a Galera certification is written again, rather than failing
- * every request in it.
- */
+/** A batch in a transaction of its own: one round trip on MySQL's direct pool, TypeORM's transaction elsewhere. */
 function writeBatch(dataSource: DataSource, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
   const pool = directPool(dataSource);
-  if (pool) {
-    const statements = signedStatements(key, events, at);
-    return retryingConflicts(() => pool.transaction(statements));
-  }
+  if (pool) return pool.transaction(signedStatements(key, events, at));
   return inTransaction(dataSource, (manager) => writeSigned(manager, key, events, at));
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource, QueryRunner } from "typeorm";
-import { codeOf } from "./db-errors";
+import { codeOf, isLostConflict } from "./db-errors";
 import { isMysql } from "./dialect";
 import { acquireFileLock, sqliteFile, type ReleaseLock } from "./sqlite-file-lock";
 
@@ -45,7 +45,7 @@ function prepareLock(dataSource: DataSource, name: string): Promise<void> {
       if (tables.length === 0) await dataSource.query(CREATE_LOCK_TABLE);
       await dataSource.query("INSERT IGNORE INTO gateway_locks (name) VALUES (?)", [name]).catch((error: unknown) => {
         // Another node inserted the same row at the same moment, and its insert won.
-        if (!isCertificationConflict(error)) throw error;
+        if (!isLostConflict(error)) throw error;
       });
     })();
     ready.catch(() => byName.delete(name));
@@ -53,9 +53,6 @@ function prepareLock(dataSource: DataSource, name: string): Promise<void> {
   }
   return ready;
 }
-
-/** Two claims at once on different Galera nodes: the loser's write fails certification. */
-const isCertificationConflict = (error: unknown) => codeOf(error) === "ER_LOCK_DEADLOCK";
 
 /**
  * One autocommitted conditional UPDATE: on a Galera cluster row locks and GET_LOCK stay on the node
@@ -70,7 +67,7 @@ async function claim(dataSource: DataSource, name: string, owner: string, leaseM
     );
     return result.affectedRows === 1;
   } catch (error) {
-    if (isCertificationConflict(error)) return false;
+    if (isLostConflict(error)) return false;
     throw error;
   }
 }

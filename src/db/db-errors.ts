@@ -15,6 +15,14 @@ export function codeOf(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/**
+ * The database rolled the transaction back whole: it lost a deadlock or, on a Galera cluster, lost
+ * certification to another node's commit (both ER_LOCK_DEADLOCK).
+ */
+export function isLostConflict(error: unknown): boolean {
+  return codeOf(error) === "ER_LOCK_DEADLOCK";
+}
+
 /** mysql2 gave up waiting for the answer to one statement (the per-query timeout). */
 export function isQueryTimeout(error: unknown): boolean {
   return codeOf(error) === "PROTOCOL_SEQUENCE_TIMEOUT";

@@ -1,7 +1,7 @@
 import mysql from "mysql2";
 import type { DataSource } from "typeorm";
 import type { MysqlDataSourceOptions } from "typeorm/driver/mysql/MysqlDataSourceOptions";
-import { codeOf, isQueryTimeout } from "./db-errors";
+import { codeOf, isLostConflict, isQueryTimeout } from "./db-errors";
 import { isMysql } from "./dialect";
 import { CAUSAL_READS, isOnGalera, NODE_OUT_OF_CLUSTER } from "./galera";
 
@@ -29,7 +29,9 @@ export interface DirectPool {
   execute<T>(sql: string, params: unknown[]): Promise<T[]>;
   /**
    * The statements in one transaction, sent in one round trip: all of them commit, or none. A failure
-   * drops the connection, which the server answers with a rollback.
+   * drops the connection, which the server answers with a rollback. A transaction that lost a
+   * deadlock, or on a Galera cluster lost certification to another node's commit, is sent again
+   * (CONFLICT_TRIES in all): its statements are fixed, so nothing outside the database saw the try.
    */
   transaction(statements: Statement[]): Promise<void>;
   /**
@@ -58,6 +60,19 @@ async function onConnection<T>(pool: mysql.Pool, work: (connection: Connection) 
     if (dropOnError || isQueryTimeout(error) || codeOf(error) === NODE_OUT_OF_CLUSTER) connection.destroy();
     else connection.release();
     throw error;
+  }
+}
+
+/** Tries of a transaction that keeps losing to concurrent ones, before its caller gets the error. */
+const CONFLICT_TRIES = 3;
+
+async function retryingLostConflicts<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt >= CONFLICT_TRIES || !isLostConflict(error)) throw error;
+    }
   }
 }
 
@@ -106,10 +121,10 @@ function createDirectPool(dataSource: DataSource): DirectPool {
           else resolve(rows as T[]);
         });
       })),
-    transaction: (statements) =>
+    transaction: (statements) => retryingLostConflicts(() =>
       onConnection(pool, async (connection) => {
         await send(connection, [BEGIN, ...statements, COMMIT]);
-      }, true),
+      }, true)),
     session: (work) =>
       onConnection(pool, async (connection) => {
         let begun = false;

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { codeOf, isQueryTimeout } from "./db-errors";
+import { isQueryTimeout } from "./db-errors";
 import { isMysql } from "./dialect";
 import { directPool, type RunStatements, type StatementResult } from "./direct-pool";
 
@@ -52,22 +52,4 @@ export async function inBatchedTransaction<T>(dataSource: DataSource, work: (tx:
     }
     return results;
   }, false));
-}
-
-/** Tries of a write that keeps losing to concurrent ones, before its caller is told the database is unavailable. */
-const CONFLICT_TRIES = 3;
-
-/**
- * Runs a write that is a transaction of its own again when it lost a deadlock, or on a Galera cluster
- * lost certification to another node's commit (also ER_LOCK_DEADLOCK): the database rolled it back
- * whole, and the next try usually commits. Only for writes with no effect outside the database.
- */
-export async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= CONFLICT_TRIES || codeOf(error) !== "ER_LOCK_DEADLOCK") throw error;
-    }
-  }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { AuditLog } from "../audit/audit-log";
-import { codeOf } from "../db/db-errors";
+import { isLostConflict } from "../db/db-errors";
 import type { WebhookMetrics } from "../ops/metrics";
 import type { AllowedHosts, Lookup } from "./egress-guard";
 import { postWebhook, type WebhookAnswer } from "./webhook-http";
@@ -69,7 +69,7 @@ export function startWebhookDispatcher(deps: DispatcherDeps, intervalMs: number)
       return (result.affected ?? 0) === 1;
     } catch (error) {
       // Two nodes of a Galera cluster claiming at once: certification fails the loser's write.
-      if (codeOf(error) === "ER_LOCK_DEADLOCK") return false;
+      if (isLostConflict(error)) return false;
       throw error;
     }
   }
