@@ -10,9 +10,10 @@ import { AuditLeavesByBatch1765000000000 } from "../src/db/migrations/1765000000
 import { createTestDatabase, type TestDatabase } from "./support/databases";
 
 /**
- * Two processes starting together on one database may both migrate it (SQLite has no lock across
- * processes): the second works through the list of pending migrations it read at its start, and so
- * re-runs migrations the first has applied, after later ones have changed the schema they touch.
+ * Two processes starting together on one database may both migrate it (one that waited for the
+ * migration lock in vain goes ahead without it, and before the SQLite lock file existed, SQLite had no
+ * lock across processes): the second works through the list of pending migrations it read at its
+ * start, and so re-runs migrations the first has applied, after later ones have changed the schema they touch.
  */
 let database: TestDatabase | undefined;
 let dataSource: DataSource | undefined;

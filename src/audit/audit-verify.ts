@@ -90,9 +90,9 @@ function prefetchedPages(db: EntityManager, from: number, to: number): { next():
       start = end;
     }
   };
+  fill();
   return {
     next() {
-      fill();
       const page = queue.shift()!;
       fill();
       return page;
