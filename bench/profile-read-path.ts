@@ -2,10 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadBenchConfig } from "./bench-config";
+import { compiledBenchScript } from "./compiled-gateway";
 import { dealerToken } from "./gateway-client";
 import { runLoad } from "./load-phase";
 import { prepareDataset } from "./seed";
 import { startServer } from "./servers";
+import { buildGateway, COMPILED_GATEWAY } from "./startup";
 
 /**
  * `tsx bench/profile-read-path.ts`: one server process under the read-path load with `--cpu-prof`:
@@ -81,18 +83,19 @@ async function main(): Promise<void> {
   const config = { ...loadBenchConfig(), workers: 1 };
   const floor = process.env.BENCH_PROFILE === "floor";
   const dataset = await prepareDataset(config, console.log);
+  buildGateway();
   const dir = path.resolve("bench/results/profiles");
   fs.mkdirSync(dir, { recursive: true });
   const before = new Set(fs.readdirSync(dir));
   const profiled = ["--cpu-prof", `--cpu-prof-dir=${dir}`];
   const server = floor
     ? await startServer({
-      name: "audited floor", script: path.join(__dirname, "baseline-server.ts"), readyPath: "/healthz", nodeArgs: profiled,
+      name: "audited floor", script: compiledBenchScript("baseline-server"), readyPath: "/healthz", nodeArgs: profiled,
       env: { DATABASE_URL: config.databaseUrl, BASELINE_WORKERS: "1", BASELINE_AUDIT: "1" },
     })
     : await startServer({
-      // BENCH_GATEWAY_SCRIPT profiles another entry point (dist/server/main.js, another checkout's), to compare before and after a change.
-      name: "gateway", script: process.env.BENCH_GATEWAY_SCRIPT || "src/main.ts", readyPath: "/readyz", nodeArgs: profiled,
+      // BENCH_GATEWAY_SCRIPT profiles another entry point (dist/bench/unsigned-gateway.js, another checkout's), to compare before and after a change.
+      name: "gateway", script: process.env.BENCH_GATEWAY_SCRIPT || COMPILED_GATEWAY, readyPath: "/readyz", nodeArgs: profiled,
       env: { DATABASE_URL: config.databaseUrl, GATEWAY_WORKERS: "1", DATA_DIR: path.join(os.tmpdir(), "gw-bench-data"), LOG_LEVEL: process.env.BENCH_LOG_LEVEL || "info", RATE_LIMIT_PER_MINUTE: "1000000000", LOOKUP_RATE_LIMIT_PER_MINUTE: "1000000000" },
     });
   let requests = 1;

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { BENCH_DATA_DIR, siblingDatabaseUrl, type BenchConfig } from "./bench-config";
+import { COMPILED_GATEWAY, compiledBenchScript } from "./compiled-gateway";
 import { dealerToken } from "./gateway-client";
 import { runLoad } from "./load-phase";
 import { gatewayEnv, loadAverage, log, msPerRequest, pause, readLoad, WARM_UP_SECONDS, warmAndMeasureReads } from "./phases";
@@ -11,13 +12,20 @@ import { cpuSeconds, startServer, type ServerProcess } from "./servers";
 /**
  * The read path of this checkout against another one (BENCH_COMPARE_WITH, a checkout of an earlier
  * commit, such as the one before signing at write), on the same machine in the same run: each has
- * its own database seeded by its own bench with the same parameters, and the two are measured in
+ * its own database seeded by its own bench with the same parameters (against the unsigned variant of
+ * this checkout, both sides share one), and the two are measured in
  * alternating rounds (this, other; other, this; ...) so that drift in the machine's load falls on both.
  * After each measurement both sit idle for a while, so that background work a phase leaves behind
  * (the earlier commit sealed events 10 to 25 s after they were written) does not land on the next
  * phase, which may be the other checkout's.
  */
 const SETTLE_SECONDS = 25;
+/**
+ * Rounds at once come twice as many as the alternating ones, and settle for less: both sides meet the
+ * same background work, and one round's figure still moves by several points from the next.
+ */
+const SIMULTANEOUS_ROUNDS_PER_ROUND = 2;
+const SIMULTANEOUS_SETTLE_SECONDS = 5;
 
 export interface ReadPathComparison {
   otherCheckout: string;
@@ -124,7 +132,7 @@ export const UNSIGNED = "unsigned";
 /** The other side: another checkout's sources, or this checkout's compiled gateway with signing taken out. */
 function otherSide(compareWith: string): { dir: string; script: string; label: string; dataDir: string } {
   // The same keys as this checkout's gateway, which its seed signed the dataset with.
-  if (compareWith === UNSIGNED) return { dir: process.cwd(), script: path.join(__dirname, "unsigned-gateway.ts"), label: "without signing at write", dataDir: BENCH_DATA_DIR };
+  if (compareWith === UNSIGNED) return { dir: process.cwd(), script: compiledBenchScript("unsigned-gateway"), label: "without signing at write", dataDir: BENCH_DATA_DIR };
   const dir = path.resolve(compareWith);
   const label = execFileSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
   return { dir, script: "src/main.ts", label, dataDir: `${BENCH_DATA_DIR}-other` };
@@ -142,9 +150,16 @@ export async function compareReadPath(
     name: `gateway (${otherCommit})`, script, readyPath: "/readyz", cwd: otherDir,
     env: gatewayEnv(config, dataDir, databaseUrl),
   });
+  // Against the unsigned variant, this side is a gateway of its own on the same database, started at the
+  // same moment: the two differ in signing at write alone, not in their data or in what ran before.
+  const sameDatabase = compareWith === UNSIGNED;
+  const thisGateway = sameDatabase
+    ? await startServer({ name: "gateway (signing at write)", script: COMPILED_GATEWAY, readyPath: "/readyz", env: gatewayEnv(config, dataDir, databaseUrl) })
+    : gateway;
+  const thisDataset = sameDatabase ? other : dataset;
   try {
     const sides: [Side, Side] = [
-      { server: gateway, token: () => dealerToken(gateway.url, dataset.clientId, dataset.clientSecret), ids: dataset.readableCustomerIds },
+      { server: thisGateway, token: () => dealerToken(thisGateway.url, thisDataset.clientId, thisDataset.clientSecret), ids: thisDataset.readableCustomerIds },
       { server: otherGateway, token: () => dealerToken(otherGateway.url, other.clientId, other.clientSecret), ids: other.readableCustomerIds },
     ];
     const settled = async (result: PhaseResult) => {
@@ -168,10 +183,11 @@ export async function compareReadPath(
       }
     }
     const simultaneous: SimultaneousRound[] = [];
-    for (let round = 0; round < rounds; round++) {
-      log(`read path, both checkouts at once, round ${round + 1} of ${rounds}: ${config.connections} connections between them for ${config.seconds} s`);
+    const roundsAtOnce = rounds * SIMULTANEOUS_ROUNDS_PER_ROUND;
+    for (let round = 0; round < roundsAtOnce; round++) {
+      log(`read path, both checkouts at once, round ${round + 1} of ${roundsAtOnce}: ${config.connections} connections between them for ${config.seconds} s`);
       simultaneous.push(await simultaneousRound(config, sides));
-      await pause(SETTLE_SECONDS * 1000);
+      await pause(SIMULTANEOUS_SETTLE_SECONDS * 1000);
     }
     const clean = simultaneous.filter((round) => round.errors === 0);
     const thisMedian = medians(results.map((r) => r.thisCheckout));
@@ -183,5 +199,6 @@ export async function compareReadPath(
     };
   } finally {
     await otherGateway.stop();
+    if (thisGateway !== gateway) await thisGateway.stop();
   }
 }

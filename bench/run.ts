@@ -12,6 +12,7 @@ import { judgeTargets, printReport, type BenchResults, type PhaseResult } from "
 import { prepareDataset, type BenchDataset } from "./seed";
 import { startServer, type ServerProcess } from "./servers";
 import { measureSigningCost } from "./signing-cost";
+import { compiledBenchScript } from "./compiled-gateway";
 import { buildGateway, COMPILED_GATEWAY, measureStartup } from "./startup";
 import { measureWebhookLatency } from "./webhook-latency";
 
@@ -68,7 +69,7 @@ async function gatewayReadPhase(config: BenchConfig, gateway: ServerProcess, dat
 async function baselinePhase(config: BenchConfig, dataset: BenchDataset, audited: boolean): Promise<PhaseResult> {
   const name = audited ? "audited floor" : "baseline";
   const baseline = await startServer({
-    name, script: path.join(__dirname, "baseline-server.ts"), readyPath: "/healthz",
+    name, script: compiledBenchScript("baseline-server"), readyPath: "/healthz",
     env: { DATABASE_URL: config.databaseUrl, BASELINE_WORKERS: String(config.workers), BASELINE_AUDIT: audited ? "1" : "0" },
   });
   try {

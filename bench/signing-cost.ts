@@ -4,7 +4,8 @@ import { log } from "./phases";
 import { median } from "./read-path-comparison";
 import { serverUrl } from "./seed";
 import { cpuSeconds, databaseServerPid } from "./servers";
-import { compiledModule, setSigningAtWrite } from "./signing-switch";
+import { compiledModule } from "./compiled-gateway";
+import { setSigningAtWrite } from "./signing-switch";
 
 /**
  * What signing at write costs, as CPU per audit event, measured in one process against the compiled

@@ -1,5 +1,4 @@
-import path from "node:path";
-import { COMPILED_GATEWAY } from "./startup";
+import { compiledModule } from "./compiled-gateway";
 
 /**
  * Signing at write, switched off and on again in the compiled gateway's modules, whose callers read
@@ -8,8 +7,6 @@ import { COMPILED_GATEWAY } from "./startup";
  * stays in the batch's round trip, doing nothing with its six parameters), and without a batch id on
  * each event row.
  */
-export const compiledModule = (module: string) => require(path.resolve(path.dirname(COMPILED_GATEWAY), module)) as Record<string, unknown>;
-
 const leaf = compiledModule("audit/audit-leaf.js");
 const batch = compiledModule("audit/audit-batch.js");
 const signing = { eventLeafHash: leaf.eventLeafHash, BATCH_INSERT: batch.BATCH_INSERT, signBatch: batch.signBatch };

@@ -4,8 +4,8 @@
  * database is the comparison's own, so the unsigned events it writes never meet a verification.
  */
 import path from "node:path";
-import { compiledModule, setSigningAtWrite } from "./signing-switch";
-import { COMPILED_GATEWAY } from "./startup";
+import { COMPILED_GATEWAY, compiledModule } from "./compiled-gateway";
+import { setSigningAtWrite } from "./signing-switch";
 
 setSigningAtWrite(false);
 compiledModule("audit/audit-integrator.js").startAuditIntegrator = () => ({ stop: async () => undefined });
