@@ -6,8 +6,8 @@ export const COMPILED_GATEWAY = "dist/server/main.js";
 /**
  * The bench's own servers (the unsigned gateway, the baseline and the audited floor), compiled by
  * buildGateway into dist/bench and started with plain node, as the gateway is. Started through tsx
- * instead, a server pays for the loader on every request: on this 2-vCPU host the same gateway served
- * about a tenth fewer requests a second that way, which flattered whatever it was measured against.
+ * instead, the same gateway served about a tenth fewer requests a second on this 2-vCPU host, which
+ * flattered whatever it was measured against.
  */
 export const compiledBenchScript = (name: string) => `dist/bench/${name}.js`;
 

@@ -2,12 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadBenchConfig } from "./bench-config";
-import { compiledBenchScript } from "./compiled-gateway";
+import { COMPILED_GATEWAY, compiledBenchScript } from "./compiled-gateway";
 import { dealerToken } from "./gateway-client";
 import { runLoad } from "./load-phase";
 import { prepareDataset } from "./seed";
 import { startServer } from "./servers";
-import { buildGateway, COMPILED_GATEWAY } from "./startup";
+import { buildGateway } from "./startup";
 
 /**
  * `tsx bench/profile-read-path.ts`: one server process under the read-path load with `--cpu-prof`:

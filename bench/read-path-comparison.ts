@@ -133,6 +133,8 @@ export const UNSIGNED = "unsigned";
 function otherSide(compareWith: string): { dir: string; script: string; label: string; dataDir: string } {
   // The same keys as this checkout's gateway, which its seed signed the dataset with.
   if (compareWith === UNSIGNED) return { dir: process.cwd(), script: compiledBenchScript("unsigned-gateway"), label: "without signing at write", dataDir: BENCH_DATA_DIR };
+  // An earlier checkout runs from its sources through tsx, which costs a gateway about a tenth of its
+  // req/s on this host (compiled-gateway.ts): against it, this checkout's figures are flattered.
   const dir = path.resolve(compareWith);
   const label = execFileSync("git", ["-C", dir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
   return { dir, script: "src/main.ts", label, dataDir: `${BENCH_DATA_DIR}-other` };

@@ -4,6 +4,7 @@ import path from "node:path";
 import mysql, { type Connection } from "mysql2/promise";
 import { measureIntegration, randomIntegratedEventIds, sampleIntegrationLag } from "./audit-tree";
 import { BENCH_DATA_DIR, loadBenchConfig, type BenchConfig } from "./bench-config";
+import { COMPILED_GATEWAY, compiledBenchScript } from "./compiled-gateway";
 import { measureExport, measureFullVerify, measureVerify, timeQueries } from "./compliance";
 import { adminToken, dealerToken } from "./gateway-client";
 import { gatewayEnv, loadAverage, log, measuredLoad, pause, readLoad, warmAndMeasureReads } from "./phases";
@@ -12,8 +13,7 @@ import { judgeTargets, printReport, type BenchResults, type PhaseResult } from "
 import { prepareDataset, type BenchDataset } from "./seed";
 import { startServer, type ServerProcess } from "./servers";
 import { measureSigningCost } from "./signing-cost";
-import { compiledBenchScript } from "./compiled-gateway";
-import { buildGateway, COMPILED_GATEWAY, measureStartup } from "./startup";
+import { buildGateway, measureStartup } from "./startup";
 import { measureWebhookLatency } from "./webhook-latency";
 
 /**

@@ -1,10 +1,10 @@
 import mysql from "mysql2/promise";
 import { siblingDatabaseUrl, type BenchConfig } from "./bench-config";
+import { compiledModule } from "./compiled-gateway";
 import { log } from "./phases";
 import { median } from "./read-path-comparison";
 import { serverUrl } from "./seed";
 import { cpuSeconds, databaseServerPid } from "./servers";
-import { compiledModule } from "./compiled-gateway";
 import { setSigningAtWrite } from "./signing-switch";
 
 /**

@@ -1,10 +1,9 @@
 import { spawnSync } from "node:child_process";
 import type { BenchConfig } from "./bench-config";
-import { gatewayEnv, log } from "./phases";
 import { COMPILED_GATEWAY } from "./compiled-gateway";
+import { gatewayEnv, log } from "./phases";
 import { rssBytes, startServer } from "./servers";
 
-export { COMPILED_GATEWAY } from "./compiled-gateway";
 /** How the gateway started before `npm start` ran the compiled build: the sources through tsx. */
 export const SOURCE_GATEWAY = "src/main.ts";
 
