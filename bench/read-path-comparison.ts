@@ -155,11 +155,12 @@ export async function compareReadPath(
   // Against the unsigned variant, this side is a gateway of its own on the same database, started at the
   // same moment: the two differ in signing at write alone, not in their data or in what ran before.
   const sameDatabase = compareWith === UNSIGNED;
-  const thisGateway = sameDatabase
-    ? await startServer({ name: "gateway (signing at write)", script: COMPILED_GATEWAY, readyPath: "/readyz", env: gatewayEnv(config, dataDir, databaseUrl) })
-    : gateway;
   const thisDataset = sameDatabase ? other : dataset;
+  let thisGateway = gateway;
   try {
+    if (sameDatabase) {
+      thisGateway = await startServer({ name: "gateway (signing at write)", script: COMPILED_GATEWAY, readyPath: "/readyz", env: gatewayEnv(config, dataDir, databaseUrl) });
+    }
     const sides: [Side, Side] = [
       { server: thisGateway, token: () => dealerToken(thisGateway.url, thisDataset.clientId, thisDataset.clientSecret), ids: thisDataset.readableCustomerIds },
       { server: otherGateway, token: () => dealerToken(otherGateway.url, other.clientId, other.clientSecret), ids: other.readableCustomerIds },
