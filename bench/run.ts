@@ -12,7 +12,7 @@ import { compareReadPath } from "./read-path-comparison";
 import { judgeTargets, printReport, type BenchResults, type PhaseResult } from "./report";
 import { prepareDataset, type BenchDataset } from "./seed";
 import { startServer, type ServerProcess } from "./servers";
-import { measureSigningCost } from "./signing-cost";
+import { measureSigningCost, writeShapeOf } from "./signing-cost";
 import { buildGateway, measureStartup } from "./startup";
 import { measureWebhookLatency } from "./webhook-latency";
 
@@ -52,9 +52,11 @@ async function gatewayReadPhase(config: BenchConfig, gateway: ServerProcess, dat
   const allowed = await scalar(db, "SELECT COUNT(*) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND decision = 'allow' AND actor_id = ?", [seqBefore, dataset.clientId]);
   const distinctRequests = await scalar(db, "SELECT COUNT(DISTINCT request_id) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]);
   const reads = await scalar(db, "SELECT COUNT(*) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]);
+  const batches = await scalar(db, "SELECT COUNT(DISTINCT batch_id) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]);
   return {
     result,
     integrationUnderLoad,
+    writeShape: writeShapeOf(reads, batches, result.rps),
     audit: {
       allowEventsWritten: allowed,
       // Requests still in flight when the load stopped are answered and audited, but not counted by the load generator.
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
   try {
     const comparison = config.compareWith ? await compareReadPath(config, config.compareRounds, config.compareWith, gateway, dataset) : undefined;
     const read = await gatewayReadPhase(config, gateway, dataset, db);
-    const signingCost = await measureSigningCost(config);
+    const signingCost = await measureSigningCost(config, read.writeShape);
     const baseline = await baselinePhase(config, dataset, false);
     const floor = await baselinePhase(config, dataset, true);
     const integration = await integrationPhase(config, gateway, dataset);

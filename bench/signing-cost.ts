@@ -11,16 +11,28 @@ import { setSigningAtWrite } from "./signing-switch";
  * What signing at write costs, as CPU per audit event, measured in one process against the compiled
  * gateway's own audit log: phases of writing events alternate with signing off and on
  * (bench/signing-switch.ts), each the same number of events in batches of the size the read load
- * makes, the signed ones integrated into the Merkle tree every EVENTS_PER_ROUND events as the
- * integrator's timer does under that load. CPU time, unlike req/s, does not move with what else the
- * machine runs, so paired phases give a difference that one run can resolve to a few µs.
+ * made on this machine, the signed ones integrated into the Merkle tree as often as the integrator's
+ * timer did under that load. CPU time, unlike req/s, does not move with what else the machine runs,
+ * so paired phases give a difference that one run can resolve to a few µs.
  */
 const EVENTS_PER_PHASE = 8000;
-/** What a gateway process's write batches held under the read load of 50 connections (about 10 events). */
-const EVENTS_PER_BATCH = 10;
-/** About what one integration round takes under that load, at two rounds a second. */
-const EVENTS_PER_ROUND = 400;
 const PAIRS = 5;
+
+/**
+ * The write batches and integration rounds of the read load. Batches are as large as the events that
+ * arrive during one batch's round trip, which varies from one host to the next (4 to 10 events under
+ * 50 connections): the signature, the MAC and the batch row are paid once a batch.
+ */
+export interface WriteShape {
+  eventsPerBatch: number;
+  eventsPerRound: number;
+}
+
+/** The read load's shape as measured: its events per batch, and its events per integration round at two rounds a second. */
+export function writeShapeOf(events: number, batches: number, rps: number): WriteShape {
+  const eventsPerBatch = Math.min(100, Math.max(1, Math.round(events / Math.max(1, batches))));
+  return { eventsPerBatch, eventsPerRound: Math.max(eventsPerBatch * 4, Math.round(rps / 2)) };
+}
 
 export interface SigningCost {
   eventsPerPhase: number;
@@ -64,8 +76,9 @@ function event(i: number) {
   };
 }
 
-export async function measureSigningCost(config: BenchConfig): Promise<SigningCost> {
-  log(`signing at write: ${PAIRS} pairs of ${EVENTS_PER_PHASE}-event phases without and with it, CPU per event`);
+export async function measureSigningCost(config: BenchConfig, shape: WriteShape): Promise<SigningCost> {
+  const { eventsPerBatch, eventsPerRound } = shape;
+  log(`signing at write: ${PAIRS} pairs of ${EVENTS_PER_PHASE}-event phases without and with it, ${eventsPerBatch} events a batch, CPU per event`);
   const { createDataSource } = compiledModule("db/data-source.js") as { createDataSource: (url: string, pool: number) => import("typeorm").DataSource };
   const { migrate } = compiledModule("db/migrate.js") as { migrate: (ds: import("typeorm").DataSource) => Promise<void> };
   const { createAuditLog } = compiledModule("audit/audit-log.js") as { createAuditLog: (...args: unknown[]) => { record(input: unknown): Promise<void> } };
@@ -79,17 +92,17 @@ export async function measureSigningCost(config: BenchConfig): Promise<SigningCo
   const clock = () => new Date();
   const key = generateAuditKey();
   const deps = { dataSource, key, clock, logger: createLogger("silent") };
-  const audit = createAuditLog(dataSource, clock, key, { batch: true, maxBatch: EVENTS_PER_BATCH });
+  const audit = createAuditLog(dataSource, clock, key, { batch: true, maxBatch: eventsPerBatch });
   let written = 0;
 
   const phase = async (signed: boolean) => {
     setSigningAtWrite(signed);
     const start = { node: nodeMs(), database: databaseMs() };
     const integration = { node: 0, database: 0 };
-    for (let done = 0; done < EVENTS_PER_PHASE; done += EVENTS_PER_ROUND) {
+    for (let done = 0; done < EVENTS_PER_PHASE; done += eventsPerRound) {
       // Four batches on their way at a time, as a loaded process has.
-      for (let i = 0; i < EVENTS_PER_ROUND; i += EVENTS_PER_BATCH * 4) {
-        await Promise.all(Array.from({ length: Math.min(EVENTS_PER_BATCH * 4, EVENTS_PER_ROUND - i) }, () => audit.record(event(written++))));
+      for (let i = 0; i < eventsPerRound; i += eventsPerBatch * 4) {
+        await Promise.all(Array.from({ length: Math.min(eventsPerBatch * 4, eventsPerRound - i) }, () => audit.record(event(written++))));
       }
       if (!signed) continue;
       const before = { node: nodeMs(), database: databaseMs() };
@@ -114,7 +127,7 @@ export async function measureSigningCost(config: BenchConfig): Promise<SigningCo
     const pairs = Array.from({ length: PAIRS }, (_, i) => [phases[2 * i]!, phases[2 * i + 1]!] as const);
     const signedPhases = phases.filter((p) => p.signed);
     return {
-      eventsPerPhase: EVENTS_PER_PHASE, eventsPerBatch: EVENTS_PER_BATCH, eventsPerRound: EVENTS_PER_ROUND, phases,
+      eventsPerPhase: EVENTS_PER_PHASE, eventsPerBatch, eventsPerRound, phases,
       extraNodeUs: round1(median(pairs.map(([off, on]) => on.nodeUs - off.nodeUs))),
       extraDatabaseUs: round1(median(pairs.map(([off, on]) => on.databaseUs - off.databaseUs))),
       integrationNodeUs: median(signedPhases.map((p) => p.integrationNodeUs)),
