@@ -22,10 +22,13 @@ import { measureWebhookLatency } from "./webhook-latency";
  * compliance side: queries, CSV export with its memory, the Merkle tree's integration, verification
  * and inclusion proofs, and lookups.
  */
-async function scalar(db: Connection, sql: string, params: unknown[] = []): Promise<number> {
+/** The first row of `sql`'s answer, as numbers. */
+async function numbers(db: Connection, sql: string, params: unknown[] = []): Promise<number[]> {
   const [rows] = await db.query({ sql, rowsAsArray: true }, params);
-  return Number((rows as unknown[][])[0]![0] ?? 0);
+  return (rows as unknown[][])[0]!.map((value) => Number(value ?? 0));
 }
+
+const scalar = async (db: Connection, sql: string, params: unknown[] = []): Promise<number> => (await numbers(db, sql, params))[0]!;
 
 const ratioOf = (value: number, reference: number) => Math.round((value / Math.max(1, reference)) * 100) / 100;
 
@@ -49,10 +52,10 @@ async function gatewayReadPhase(config: BenchConfig, gateway: ServerProcess, dat
   });
   const integrationUnderLoad = await lag!.stop();
   await pause(1000);
-  const allowed = await scalar(db, "SELECT COUNT(*) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND decision = 'allow' AND actor_id = ?", [seqBefore, dataset.clientId]);
-  const distinctRequests = await scalar(db, "SELECT COUNT(DISTINCT request_id) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]);
-  const reads = await scalar(db, "SELECT COUNT(*) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]);
-  const batches = await scalar(db, "SELECT COUNT(DISTINCT batch_id) FROM audit_events WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]);
+  // The read events the load caused, counted in one pass: all, allowed, distinct requests, distinct write batches.
+  const [reads, allowed, distinctRequests, batches] = await numbers(db,
+    "SELECT COUNT(*), COALESCE(SUM(decision = 'allow'), 0), COUNT(DISTINCT request_id), COUNT(DISTINCT batch_id) FROM audit_events " +
+    "WHERE seq > ? AND action = 'customer.read' AND actor_id = ?", [seqBefore, dataset.clientId]) as [number, number, number, number];
   return {
     result,
     integrationUnderLoad,
