@@ -1,6 +1,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "pino";
 import { bootstrapAdmin } from "./admin-users/bootstrap-admin";
+import { loadAuditKey } from "./audit/audit-key";
 import { loadSigningKeys } from "./auth/signing-keys";
 import { loadWebhookKey } from "./webhooks/webhook-secret";
 import type { Config } from "./config";
@@ -12,16 +13,17 @@ const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
 
 /**
- * What must happen once, before any worker starts: migrations, the bootstrap admin, and a generated
- * signing key on disk (so that every worker signs and verifies with the same key).
+ * What must happen once, before any worker starts: migrations, the bootstrap admin, and generated
+ * keys on disk (so that every worker signs and verifies with the same keys).
  */
 async function prepareOnce(config: Config, logger: Logger): Promise<void> {
+  const auditKey = loadAuditKey({ privateKeyPem: config.AUDIT_SIGNING_KEY, dataDir: config.DATA_DIR, origin: config.AUDIT_LOG_ORIGIN });
   // Two connections: the migrations run on one, the migration lock's lease is renewed on the other.
   const timeouts = { connectMs: config.DB_CONNECT_TIMEOUT_MS, queryMs: config.DB_QUERY_TIMEOUT_MS };
   const dataSource = createDataSource(config.DATABASE_URL, 2, timeouts);
   await dataSource.initialize();
   try {
-    await migrateOnStart(dataSource, { migrationDatabaseUrl: config.MIGRATION_DATABASE_URL, timeouts });
+    await migrateOnStart(dataSource, { migrationDatabaseUrl: config.MIGRATION_DATABASE_URL, timeouts, auditKey });
     if (await bootstrapAdmin(dataSource, config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD, new Date())) {
       logger.info({ username: config.GATEWAY_ADMIN_USERNAME }, "created the bootstrap admin user");
     }

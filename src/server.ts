@@ -53,9 +53,10 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const dataSource = options.dataSource ?? createDataSource(config.DATABASE_URL, undefined, timeouts);
   if (!dataSource.isInitialized) await dataSource.initialize();
   const clock = options.clock ?? (() => new Date());
+  const auditKey = options.auditKey ?? loadAuditKey({ privateKeyPem: config.AUDIT_SIGNING_KEY, dataDir: config.DATA_DIR, origin: config.AUDIT_LOG_ORIGIN });
   if (!options.prepared) {
     try {
-      await migrateOnStart(dataSource, { migrationDatabaseUrl: config.MIGRATION_DATABASE_URL, timeouts });
+      await migrateOnStart(dataSource, { migrationDatabaseUrl: config.MIGRATION_DATABASE_URL, timeouts, auditKey });
       if (await bootstrapAdmin(dataSource, config.GATEWAY_ADMIN_USERNAME, config.GATEWAY_ADMIN_PASSWORD, clock())) {
         logger.info({ username: config.GATEWAY_ADMIN_USERNAME }, "created the bootstrap admin user");
       }
@@ -68,7 +69,6 @@ export async function startGateway(config: Config, options: StartOptions = {}): 
   const keys = options.keys ?? loadSigningKeys({
     privateKeyPem: config.JWT_PRIVATE_KEY, previousPublicKeys: config.JWT_PREVIOUS_PUBLIC_KEYS, dataDir: config.DATA_DIR,
   });
-  const auditKey = options.auditKey ?? loadAuditKey({ privateKeyPem: config.AUDIT_SIGNING_KEY, dataDir: config.DATA_DIR, origin: config.AUDIT_LOG_ORIGIN });
   await assertKeySignsLog(dataSource, auditKey).catch(async (error: unknown) => {
     if (!options.dataSource) await dataSource.destroy();
     throw error;

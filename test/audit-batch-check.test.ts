@@ -18,8 +18,8 @@ function row(params: unknown[]): PendingBatchRow {
 
 const signed = () => row(signBatch(key, events, "2026-11-30T10:00:00.000Z"));
 const flip = (text: string, at = 5) => `${text.slice(0, at)}${text[at] === "0" ? "1" : "0"}${text.slice(at + 1)}`;
-const integrator = { acceptLegacy: false, trustMac: true };
-const verifier = { acceptLegacy: false, trustMac: false };
+const integrator = { trustMac: true };
+const verifier = { trustMac: false };
 const ids = (opened: ReturnType<typeof openBatch>) => opened?.map((event) => event.id) ?? null;
 
 describe("checking a signed write batch", () => {

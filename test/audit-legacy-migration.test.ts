@@ -1,4 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DataSource } from "typeorm";
 import { ENTRY_LINE } from "../src/audit/audit-batch";
@@ -13,7 +16,8 @@ import { MIGRATIONS } from "../src/db/migrations";
 import { VerifiableAuditLog1764400000000 } from "../src/db/migrations/1764400000000-VerifiableAuditLog";
 import { AuditTreeTiles1764800000000 } from "../src/db/migrations/1764800000000-AuditTreeTiles";
 import { createTestDatabase, type TestDatabase } from "./support/databases";
-import { startTestGateway, type TestGateway } from "./support/gateway";
+import { runCommand } from "./support/cli";
+import { startTestGateway, testAuditKeyPem, type TestGateway } from "./support/gateway";
 import { auditGet, eventsWhere, integrate, integratedLeaves, pendingBatchCount, verify } from "./audit.support";
 
 /** A database as the gateway left it before the verifiable log: the migrations before it, events, and a seal chain over the first ones. */
@@ -60,13 +64,12 @@ describe("moving a sealed log into the Merkle tree", () => {
     expect(await verify(gw)).toMatchObject({ ok: true });
   });
 
-  it("when the old log is larger than one integration round, then its events are integrated together, under one first checkpoint", async () => {
+  it("when the old log fills more than one of the migration's batches, then every old event is integrated in its old order, and the log verifies", async () => {
     const legacy = await legacyDatabase(1_100, 1_100);
     database = legacy.database;
     gw = await startTestGateway({ database });
     await integrate(gw);
-    const [first]: { tree_size: number | string }[] = await gw.dataSource.query("SELECT tree_size FROM audit_checkpoints ORDER BY tree_size LIMIT 1");
-    expect(Number(first!.tree_size)).toBe(1_100);
+    expect((await integratedLeaves(gw)).slice(0, 1_100).map((leaf) => leaf.eventId)).toEqual(legacy.ids);
     expect(await verify(gw)).toMatchObject({ ok: true });
   });
 
@@ -86,6 +89,38 @@ describe("moving a sealed log into the Merkle tree", () => {
     } finally {
       await dataSource.destroy();
     }
+  });
+});
+
+/** `dealer-gateway migrate` on the database, with AUDIT_SIGNING_KEY set to `auditKeyPem`. */
+async function migrateWithCli(url: string, auditKeyPem: string): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-migrate-"));
+  try {
+    expect(await runCommand(["migrate"], { DATABASE_URL: url, DATA_DIR: dataDir, AUDIT_SIGNING_KEY: auditKeyPem })).toMatchObject({ code: 0 });
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+describe("the old events signed by the migration that queues them", () => {
+  it("when `dealer-gateway migrate` moves the old log, then it signs the old events with the audit key of its environment, which a gateway holding that key integrates", async () => {
+    const legacy = await legacyDatabase(3, 3);
+    database = legacy.database;
+    await migrateWithCli(database.url, testAuditKeyPem());
+    gw = await startTestGateway({ database });
+    expect(await integrate(gw)).toBeGreaterThanOrEqual(3);
+    expect((await integratedLeaves(gw)).slice(0, 3).map((leaf) => leaf.eventId)).toEqual(legacy.ids);
+    expect(await verify(gw)).toMatchObject({ ok: true });
+  });
+
+  it("when the old log was migrated under another audit key, then the gateway's integrator leaves its batches out and verify says signature", async () => {
+    const legacy = await legacyDatabase(3, 3);
+    database = legacy.database;
+    await migrateWithCli(database.url, generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString());
+    gw = await startTestGateway({ database });
+    expect(await integrate(gw)).toBe(0);
+    expect(await integratedLeaves(gw)).toEqual([]);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature", firstBadEventId: legacy.ids[0] });
   });
 });
 

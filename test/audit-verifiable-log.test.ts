@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { batchEntries, LEGACY_KEY_ID, BATCH_INSERT, signBatch } from "../src/audit/audit-batch";
+import { batchEntries, BATCH_INSERT, signBatch } from "../src/audit/audit-batch";
 import { AUDIT_EVENT_SELECT, publicAuditEvent, type AuditEventRow } from "../src/audit/audit-event-rows";
 import { integrateAuditLog } from "../src/audit/audit-integrator";
 import { createAuditLog } from "../src/audit/audit-log";
@@ -230,6 +230,21 @@ describe("a rogue database administrator", () => {
     await database.drop();
   });
 
+  it("when an old event is edited, every integrity table wiped, and the events given unsigned batches as a log upgraded from the hash chain, then the gateway's own integrator refuses them and verify says signature", async () => {
+    const gw = await busyGateway();
+    const [event] = await eventsWhere<{ id: string }>(gw, "action = 'test.event'");
+    await asDba(gw, "UPDATE audit_events SET action = 'test.harmless' WHERE id = ?", [event!.id]);
+    for (const table of INTEGRITY_TABLES) await gw.dataSource.query(`DELETE FROM ${table}`);
+    await gw.dataSource.query("UPDATE audit_events SET batch_id = NULL");
+    // An empty tree and batches as the migration from the hash chain once queued them: key id "legacy", no signature.
+    const rows = await eventsWhere<AuditEventRow>(gw, "1 = 1");
+    const entries = batchEntries(rows.map((row) => ({ id: row.id, leaf: eventLeafHash(publicAuditEvent(row)) })));
+    await gw.dataSource.query(BATCH_INSERT, ["00000000-0000-4000-8000-000000000001", "0000-legacy-000000000001", "legacy", entries, "", null]);
+    expect(await integrate(gw)).toBe(0);
+    expect(await countRows(gw, "audit_checkpoints")).toBe(0);
+    expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature", firstBadEventId: rows[0]!.id });
+  });
+
   it("when the newest events are rolled back with their tree, then a held checkpoint and the witness file each say inconsistent", async () => {
     const database = await createTestDatabase();
     const witnessDir = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-witness-"));
@@ -348,8 +363,8 @@ describe("a rogue database administrator", () => {
     await asDba(gw, "INSERT INTO audit_events (id, at, actor_type, actor_id, action, decision, status, request_id, ip) VALUES (?, '2026-06-01T10:00:00.000Z', 'system', 'x', 'test.rogue', 'allow', 200, 'rogue', '127.0.0.1')", [id]);
     const [row] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [id]) as AuditEventRow[];
     const entries = batchEntries([{ id, leaf: eventLeafHash(publicAuditEvent(row!)) }]);
-    // Exactly what the migration writes: key id "legacy", no signature, a created_at that sorts first.
-    await asDba(gw, BATCH_INSERT, [randomUUID(), "0000-legacy-000000000099", LEGACY_KEY_ID, entries, "", null]);
+    // What the migration from the hash chain once wrote: key id "legacy", no signature, a created_at that sorts first.
+    await asDba(gw, BATCH_INSERT, [randomUUID(), "0000-legacy-000000000099", "legacy", entries, "", null]);
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
     await integrate(gw);
     expect(await leafOf(gw, id)).toBeUndefined();

@@ -27,12 +27,9 @@ export interface PendingBatchRow {
   key_id: string;
   entries: string;
   signature: string;
-  /** Null on rows written before the MAC existed, and on legacy batches. */
+  /** Null on rows written before the MAC existed, and on the batches the migration from the hash chain signed. */
   mac: string | null;
 }
-
-/** Legacy batches carry events written before signing existed, checked against the old seal chain when migrated. */
-export const LEGACY_KEY_ID = "legacy";
 
 const BATCH_FORMAT = "dealer-gateway/audit-batch/v1";
 
@@ -84,11 +81,7 @@ export function parseEntries(entries: string): SignedEvent[] | null {
   return parsed;
 }
 
-export const isLegacyBatch = (row: Pick<PendingBatchRow, "key_id">): boolean => row.key_id === LEGACY_KEY_ID;
-
 export interface BatchCheck {
-  /** Whether the tree may still take an unsigned legacy batch (see the integrator). */
-  acceptLegacy: boolean;
   /** Whether a good MAC suffices (the integrator), or the signature itself must be verified (verification). */
   trustMac: boolean;
 }
@@ -99,14 +92,13 @@ function macMatches(row: PendingBatchRow, key: AuditKey, signed: Buffer): boolea
 }
 
 /**
- * The batch's events when it carries the audit key's signature (or, with `trustMac`, its MAC), or when
- * it is a legacy batch (unsigned, queued by the migration from the hash chain) and `acceptLegacy`
- * says the tree may still take one; null otherwise.
+ * The batch's events when it carries the audit key's signature (or, with `trustMac`, its MAC); null
+ * otherwise. There is no unsigned batch: even the events from before signing existed were signed by
+ * the migration that queued them.
  */
 export function openBatch(row: PendingBatchRow, key: AuditKey, check: BatchCheck): SignedEvent[] | null {
   const events = parseEntries(row.entries);
   if (!events) return null;
-  if (isLegacyBatch(row)) return check.acceptLegacy && row.signature === "" ? events : null;
   if (row.key_id !== key.signer.keyId.toString("hex")) return null;
   const signed = message(row.batch_id, row.entries);
   if (check.trustMac && macMatches(row, key, signed)) return events;

@@ -8,11 +8,7 @@ export type BatchProblem = { problem: "signature" | "deleted" | "changed"; event
 
 export type CheckedBatch = { batch: PendingBatchRow; events: SignedEvent[]; fault?: undefined } | { batch: PendingBatchRow; events?: undefined; fault: BatchProblem };
 
-/**
- * Pending write batches with their events as signed, or the fault "signature": what the integrator
- * appends to the tree. An unsigned legacy batch passes only with `acceptLegacy`: while the tree has no
- * checkpoint yet (see the integrator); after that, only a forger could have written one.
- */
+/** Pending write batches with their events as signed, or the fault "signature": what the integrator appends to the tree. */
 export function openBatches(batches: PendingBatchRow[], key: AuditKey, check: BatchCheck): CheckedBatch[] {
   return batches.map((batch): CheckedBatch => {
     const events = openBatch(batch, key, check);
@@ -25,8 +21,8 @@ export function openBatches(batches: PendingBatchRow[], key: AuditKey, check: Ba
  * without trusting the MAC), and every event still hashing to what was signed. The events of all the
  * batches are read at once.
  */
-export async function checkBatches(db: Queryable, batches: PendingBatchRow[], key: AuditKey, acceptLegacy: boolean): Promise<CheckedBatch[]> {
-  const opened = openBatches(batches, key, { acceptLegacy, trustMac: false });
+export async function checkBatches(db: Queryable, batches: PendingBatchRow[], key: AuditKey): Promise<CheckedBatch[]> {
+  const opened = openBatches(batches, key, { trustMac: false });
   const current = await currentLeaves(db, opened.flatMap(({ events }) => events?.map((event) => event.id) ?? []));
   return opened.map((checked): CheckedBatch => {
     const { batch, events } = checked;

@@ -2,11 +2,11 @@ import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { withDatabaseLock } from "../db/database-lock";
 import { inBatchedTransaction, type BatchedTransaction } from "../db/transaction";
-import { entryCount, isLegacyBatch, type PendingBatchRow } from "./audit-batch";
+import { entryCount, type PendingBatchRow } from "./audit-batch";
 import { extendsCheckpoint, openBatches } from "./audit-checks";
 import type { AuditKey } from "./audit-key";
 import {
-  batchLeavesWrite, LATEST_CHECKPOINT, latestCheckpoint, latestOf, pendingBatches, pendingBatchesQuery, treeEdge, treeNodeWrites, type Queryable, type StoredCheckpoint, type TreeWrite,
+  batchLeavesWrite, LATEST_CHECKPOINT, latestCheckpoint, latestOf, pendingBatchesQuery, treeEdge, treeNodeWrites, type Queryable, type StoredCheckpoint, type TreeWrite,
 } from "./audit-tree-store";
 import { appendToWitness, lastWitnessed } from "./audit-witness";
 import { appendLeaves, foldSubtrees, type Hash } from "./merkle";
@@ -89,8 +89,8 @@ interface Appended extends Tree {
  * ends its pending). An event changed since its write is not read again here: the tree keeps what was
  * written, and verification, which recomputes every new leaf from its event, names the change.
  */
-function appendBatches(mysql: boolean, deps: IntegratorDeps, tree: Tree, batches: PendingBatchRow[], acceptLegacy: boolean): Appended {
-  const checked = openBatches(batches, deps.key, { acceptLegacy, trustMac: true });
+function appendBatches(mysql: boolean, deps: IntegratorDeps, tree: Tree, batches: PendingBatchRow[]): Appended {
+  const checked = openBatches(batches, deps.key, { trustMac: true });
   const integrated: { batchId: string; firstLeaf: number }[] = [];
   const leaves: Hash[] = [];
   for (const { batch, events, fault } of checked) {
@@ -114,25 +114,6 @@ async function applyWrites(tx: BatchedTransaction, writes: TreeWrite[]): Promise
 }
 
 /**
- * The legacy batches, which the migration from the hash chain queued unsigned (the audit key was not
- * at hand), all appended in the caller's one transaction: the first checkpoint then covers exactly the
- * events that were checked against the old chain, and no later round accepts an unsigned batch, since
- * after that only a forger could have written one.
- */
-async function appendLegacyBatches(tx: BatchedTransaction, deps: IntegratorDeps, tree: Tree): Promise<Appended> {
-  let grown: Appended = { ...tree, events: 0, writes: [] };
-  let after: PendingBatchRow | undefined;
-  for (;;) {
-    const page = (await pendingBatches(tx, BATCHES_READ, after)).filter(isLegacyBatch);
-    if (page.length === 0) return grown;
-    const appended = appendBatches(tx.mysql, deps, grown, page, true);
-    await applyWrites(tx, appended.writes);
-    grown = { ...appended, events: grown.events + appended.events, writes: [] };
-    after = page.at(-1);
-  }
-}
-
-/**
  * One round in one transaction: the next pending batches become leaves, nodes and one signed
  * checkpoint. Its statements go in two round trips on MySQL, the reads and then the writes (and the
  * commit), since each costs far more than the statements' own work.
@@ -144,10 +125,9 @@ async function integrateRound(tx: BatchedTransaction, deps: IntegratorDeps): Pro
   const checkpoint = latestOf(latestRows!);
   const tree = await currentTree(tx, deps, checkpoint);
   await assertExtendsWitness(tx, deps, tree.size, foldSubtrees(tree.edge));
-  const legacy = checkpoint === null && isLegacyBatch(pending[0]!);
   const batches = withinBudget(pending);
-  const more = legacy || batches.length < pending.length || pending.length === BATCHES_READ;
-  const grown = legacy ? await appendLegacyBatches(tx, deps, tree) : appendBatches(tx.mysql, deps, tree, batches, false);
+  const more = batches.length < pending.length || pending.length === BATCHES_READ;
+  const grown = appendBatches(tx.mysql, deps, tree, batches);
   if (grown.events === 0) return { integrated: 0, more };
   const rootHash = foldSubtrees(grown.edge);
   const note = signNote(checkpointText({ origin: deps.key.origin, treeSize: grown.size, rootHash }), deps.key.signer);

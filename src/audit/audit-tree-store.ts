@@ -172,17 +172,16 @@ export async function treeEdge(db: Queryable, size: number): Promise<Hash[]> {
   return nodeReader(db)(perfectSubtrees({ start: 0, end: size }));
 }
 
-/** Pending write batches in integration order; with `after`, only those that follow that batch. */
-export function pendingBatchesQuery(limit?: number, after?: Pick<PendingBatchRow, "created_at" | "batch_id">): Statement {
+/** Pending write batches in integration order, the first `limit` of them when given. */
+export function pendingBatchesQuery(limit?: number): Statement {
   return {
-    sql: `SELECT batch_id, created_at, key_id, entries, signature, mac FROM audit_batches WHERE first_leaf IS NULL` +
-      `${after ? " AND (created_at > ? OR (created_at = ? AND batch_id > ?))" : ""} ORDER BY created_at, batch_id${limit ? ` LIMIT ${Number(limit)}` : ""}`,
-    params: after ? [after.created_at, after.created_at, after.batch_id] : [],
+    sql: `SELECT batch_id, created_at, key_id, entries, signature, mac FROM audit_batches WHERE first_leaf IS NULL ORDER BY created_at, batch_id${limit ? ` LIMIT ${Number(limit)}` : ""}`,
+    params: [],
   };
 }
 
-export async function pendingBatches(db: Queryable, limit?: number, after?: Pick<PendingBatchRow, "created_at" | "batch_id">): Promise<PendingBatchRow[]> {
-  const { sql, params } = pendingBatchesQuery(limit, after);
+export async function pendingBatches(db: Queryable, limit?: number): Promise<PendingBatchRow[]> {
+  const { sql, params } = pendingBatchesQuery(limit);
   return db.query(sql, params);
 }
 

@@ -125,9 +125,9 @@ async function extend(db: EntityManager, from: VerifiedTree, size: number, seen?
 }
 
 /** Every pending batch must carry the audit key's signature over exactly its events as they are now; returns their ids. */
-async function checkPending(db: EntityManager, key: AuditKey, acceptLegacy: boolean): Promise<Set<string>> {
+async function checkPending(db: EntityManager, key: AuditKey): Promise<Set<string>> {
   const ids = new Set<string>();
-  for (const { events, fault } of await checkBatches(db, await pendingBatches(db), key, acceptLegacy)) {
+  for (const { events, fault } of await checkBatches(db, await pendingBatches(db), key)) {
     if (fault) throw new Bad(fault.problem, fault.eventId);
     for (const event of events) ids.add(event.id);
   }
@@ -210,8 +210,7 @@ export async function verifyAuditLog(dataSource: DataSource, key: AuditKey, opti
       const known = new Set<string>();
       const tree = await extend(db, start, treeSize, fromGenesis ? undefined : known);
       if (!foldSubtrees(tree.edge).equals(stated.rootHash)) throw new Bad("inconsistent");
-      // Unsigned legacy batches only before the first checkpoint, as the integrator takes them.
-      const pending = await checkPending(db, key, checkpoint === null);
+      const pending = await checkPending(db, key);
       for (const id of pending) known.add(id);
       const seq = await checkNoStrays(db, start.seq, known, { from: start.size, to: treeSize }, fromGenesis ? treeSize + pending.size : undefined);
       for (const note of options.held ?? []) {

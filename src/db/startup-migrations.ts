@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import type { AuditKey } from "../audit/audit-key";
 import { createDataSource, type DatabaseTimeouts } from "./data-source";
 import { codeOf } from "./db-errors";
 import { isMysql } from "./dialect";
@@ -65,6 +66,8 @@ export interface StartupMigrationSettings {
   /** A separate user for the schema changes; the runtime user then needs no DDL right. */
   migrationDatabaseUrl?: string;
   timeouts: DatabaseTimeouts;
+  /** The key the gateway signs its audit log with, for a migration that signs. */
+  auditKey: AuditKey;
 }
 
 /**
@@ -80,7 +83,7 @@ export async function migrateOnStart(dataSource: DataSource, settings: StartupMi
     const privileged = createDataSource(settings.migrationDatabaseUrl, 2, settings.timeouts);
     await privileged.initialize();
     try {
-      await migrate(privileged);
+      await migrate(privileged, settings.auditKey);
     } finally {
       await privileged.destroy();
     }
@@ -93,7 +96,7 @@ export async function migrateOnStart(dataSource: DataSource, settings: StartupMi
     if (missing.length > 0) throw notAllowed(pending, `lacks ${missing.join(", ")}`);
   }
   try {
-    await migrate(dataSource);
+    await migrate(dataSource, settings.auditKey);
   } catch (error) {
     if (isAccessDenied(error)) throw notAllowed(pending, `was refused a schema change (${error instanceof Error ? error.message : error}); a rerun completes what was done`);
     throw error;

@@ -30,7 +30,7 @@ export function migrateCommand(program: Command, io: CliIo): void {
       await withDatabase(io, { ...globals, databaseUrl }, async (ctx) => {
         const before = await appliedMigrations(ctx.dataSource);
         if (direction === "up") {
-          await migrate(ctx.dataSource);
+          await migrate(ctx.dataSource, ctx.auditKey);
           const applied = (await appliedMigrations(ctx.dataSource)).filter((name) => !before.includes(name));
           if (applied.length > 0) await recordEvent(ctx, { action: "schema.migrate", detail: { applied } });
           report(ctx, { applied }, applied.length > 0 ? `applied: ${applied.join(", ")}` : "the schema is up to date");

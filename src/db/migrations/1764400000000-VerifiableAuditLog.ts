@@ -1,10 +1,11 @@
 import type { MigrationInterface, QueryRunner, TableOptions } from "typeorm";
-import { batchEntries, LEGACY_KEY_ID } from "../../audit/audit-batch";
+import { signBatch, type SignedEvent } from "../../audit/audit-batch";
 import { publicAuditEvent } from "../../audit/audit-event-rows";
 import { eventLeafHash } from "../../audit/audit-leaf";
 import { eventsCheckedAgainstSeals } from "../../audit/legacy-seal-chain";
 import { isMysql } from "../dialect";
 import { createTableIfMissing, dropAppendOnly, makeAppendOnly } from "./guarded-ddl";
+import { auditKeyForMigration } from "./migration-audit-key";
 
 /** Tables the integrator only ever adds to; the database refuses changes and deletions. */
 const APPEND_ONLY = ["audit_leaves", "audit_tree_nodes", "audit_checkpoints"];
@@ -50,7 +51,9 @@ const LEGACY_BATCH = 1000;
 /**
  * The audit log as a verifiable log (RFC 9162 Merkle tree, signed checkpoints). Events written before
  * it are checked once more against the old seal chain and queued, in their old order, as the first
- * batches to integrate. Every step looks before it acts, so a run that failed part-way can be repeated.
+ * batches to integrate, each signed with the audit key like any write batch: the old chain is unkeyed,
+ * so this check is the last moment its word counts, and no unsigned batch ever enters the tree. Every
+ * step looks before it acts, so a run that failed part-way can be repeated.
  */
 export class VerifiableAuditLog1764400000000 implements MigrationInterface {
   name = "VerifiableAuditLog1764400000000";
@@ -69,17 +72,21 @@ export class VerifiableAuditLog1764400000000 implements MigrationInterface {
   }
 }
 
-/** Legacy batches sort before any signed one: their created_at starts with 0000. */
+/** The events from before the tree sort before any batch written since: their created_at starts with 0000. */
+const LEGACY_CREATED_AT = "0000-legacy-";
+
 async function queueLegacyEvents(queryRunner: QueryRunner): Promise<void> {
-  const queued: { count: number | string }[] = await queryRunner.query("SELECT COUNT(*) AS count FROM audit_pending WHERE key_id = ?", [LEGACY_KEY_ID]);
+  const queued: { count: number | string }[] = await queryRunner.query("SELECT COUNT(*) AS count FROM audit_pending WHERE created_at LIKE ?", [`${LEGACY_CREATED_AT}%`]);
   if (Number(queued[0]?.count) > 0) return;
-  let batch: { id: string; leaf: Buffer }[] = [];
+  let batch: SignedEvent[] = [];
   let number = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     number += 1;
-    const createdAt = `0000-legacy-${String(number).padStart(12, "0")}`;
-    await queryRunner.query("INSERT INTO audit_pending (batch_id, created_at, key_id, entries, signature) VALUES (?, ?, ?, ?, ?)", [`00000000-0000-4000-8000-${String(number).padStart(12, "0")}`, createdAt, LEGACY_KEY_ID, batchEntries(batch), ""]);
+    const serial = String(number).padStart(12, "0");
+    const row = signBatch(auditKeyForMigration(queryRunner.connection), batch, `${LEGACY_CREATED_AT}${serial}`, `00000000-0000-4000-8000-${serial}`);
+    // The table has no MAC column yet (AuditBatchMac adds it): the signature alone vouches for these batches.
+    await queryRunner.query("INSERT INTO audit_pending (batch_id, created_at, key_id, entries, signature) VALUES (?, ?, ?, ?, ?)", row.slice(0, 5));
     batch = [];
   };
   for await (const row of eventsCheckedAgainstSeals((sql, params) => queryRunner.query(sql, params))) {
