@@ -66,8 +66,10 @@ export function entryCount(entries: string): number {
   return lines;
 }
 
-/** One line of a batch's entries: a 36-character event id, a space, a 64-digit leaf hash, a newline. */
-export const ENTRY_LINE = 36 + 1 + 64 + 1;
+/** An event id as entries hold it: a UUID's 36 characters. */
+export const ENTRY_ID_LENGTH = 36;
+/** One line of a batch's entries: an event id, a space, a 64-digit leaf hash, a newline. */
+export const ENTRY_LINE = ENTRY_ID_LENGTH + 1 + 64 + 1;
 const WELL_FORMED_ENTRIES = /^(?:[0-9a-f-]{36} [0-9a-f]{64}\n)*$/;
 
 /** The events a batch's entries name; null unless every line is `<event id> <leaf hash hex>`. */
