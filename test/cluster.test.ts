@@ -15,8 +15,11 @@ let database: TestDatabase;
 let child: ChildGateway;
 let viaCluster: TestGateway;
 
+/** The primary's worker processes: its children but tsx's esbuild service, which runs beside it whenever tsx had a file to transpile. */
 const childPids = (pid: number): number[] =>
-  fs.readdirSync(`/proc/${pid}/task`).flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+  fs.readdirSync(`/proc/${pid}/task`)
+    .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number))
+    .filter((child) => fs.readFileSync(`/proc/${child}/comm`, "utf8").trim() !== "esbuild");
 
 const listeningPids = (): number[] =>
   child.output().split("\n").filter((line) => line.includes("dealer-gateway listening")).map((line) => JSON.parse(line).pid as number);
@@ -35,7 +38,7 @@ afterAll(async () => {
 
 describe.skipIf(!fs.existsSync("/proc/self/task"))("a gateway started with GATEWAY_WORKERS=2", () => {
   it("when it has started, then two workers listen, each having said so once, and the bootstrap admin exists once", async () => {
-    expect(childPids(child.process.pid!)).toHaveLength(2);
+    expect(childPids(child.process.pid!), child.output()).toHaveLength(2);
     // The port answers as soon as the first worker listens; the second may still be starting.
     const deadline = Date.now() + 30_000;
     while (listeningPids().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -68,7 +71,7 @@ describe.skipIf(!fs.existsSync("/proc/self/task"))("a gateway started with GATEW
   it("when it gets SIGTERM, then the workers drain and stop and the primary exits cleanly", async () => {
     const workers = childPids(child.process.pid!);
     child.process.kill("SIGTERM");
-    expect(await child.exited).toEqual({ code: 0, signal: null });
-    for (const pid of workers) expect(fs.existsSync(`/proc/${pid}`)).toBe(false);
+    expect(await child.exited, child.output()).toEqual({ code: 0, signal: null });
+    for (const pid of workers) expect(fs.existsSync(`/proc/${pid}`), child.output()).toBe(false);
   });
 });
