@@ -14,11 +14,14 @@ import { verifyConsistency, verifyInclusion } from "../src/audit/merkle";
 import { TILE_WIDTH } from "../src/audit/merkle-tiles";
 import { leafNodeHashes } from "../src/audit/audit-tree-store";
 import { openNote, parseCheckpointText, parseVerifierKey } from "../src/audit/signed-note";
+import { withDatabaseLock } from "../src/db/database-lock";
+import { createDataSource } from "../src/db/data-source";
 import { createLogger } from "../src/ops/logger";
 import { runCommand } from "./support/cli";
 import { createTestDatabase } from "./support/databases";
 import { startTestGateway, testAuditKeyPem, type TestGateway } from "./support/gateway";
 import { countRows } from "./support/db-state";
+import { captureLogs } from "./support/log-capture";
 import { auditGet, auditor, dropTriggers, eventsWhere, integrate, integratedLeaves, leafOf, pendingBatchCount, verify, writeEvent } from "./audit.support";
 
 const INTEGRITY_TABLES = ["audit_batches", "audit_tree_tiles", "audit_checkpoints", "audit_verified_marks"];
@@ -243,6 +246,39 @@ describe("a rogue database administrator", () => {
     expect(await integrate(gw)).toBe(0);
     expect(await countRows(gw, "audit_checkpoints")).toBe(0);
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature", firstBadEventId: rows[0]!.id });
+  });
+
+  it("when a request's event is deleted with its whole write batch before integration, then the process that wrote it finds the batch gone: it logs it, and its verify says deleted", async () => {
+    const logs = captureLogs("warn");
+    const database = await createTestDatabase();
+    const gw = await busyGateway({ database, logger: logs.logger });
+    let doomed: { id: string; batch_id: string } | undefined;
+    // Integration waits its turn while the DBA works, as if the DBA were quicker than the next round.
+    await withDatabaseLock(gw.dataSource, "audit_integrate", 10, async () => {
+      const refused = await gw.http.post("/v1/auth/login").send({ username: "admin", password: "wrong-password-2" }).expect(401);
+      [doomed] = await eventsWhere<{ id: string; batch_id: string }>(gw, "request_id = ?", [refused.headers["x-request-id"]]);
+      await asDba(gw, "DELETE FROM audit_events WHERE batch_id = ?", [doomed!.batch_id]);
+      await gw.dataSource.query("DELETE FROM audit_batches WHERE batch_id = ?", [doomed!.batch_id]);
+    });
+    // The database alone no longer shows anything: another process verifies it as intact.
+    const elsewhere = createDataSource(database.url, 2);
+    await elsewhere.initialize();
+    try {
+      expect(await verifyAuditLog(elsewhere, gw.gateway.auditKey)).toMatchObject({ ok: true });
+    } finally {
+      await elsewhere.destroy();
+    }
+    const deadline = Date.now() + 10_000;
+    let result = await verify(gw);
+    while (result.ok && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      result = await verify(gw);
+    }
+    expect(result).toMatchObject({ ok: false, problem: "deleted", firstBadEventId: doomed!.id });
+    expect(logs.entries()).toContainEqual(expect.objectContaining({ level: 50, batchId: doomed!.batch_id, firstEventId: doomed!.id }));
+    await gw.stop();
+    gateways.splice(gateways.indexOf(gw), 1);
+    await database.drop();
   });
 
   it("when the newest events are rolled back with their tree, then a held checkpoint and the witness file each say inconsistent", async () => {

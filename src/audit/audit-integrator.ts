@@ -9,6 +9,7 @@ import {
   batchLeavesWrite, LATEST_CHECKPOINT, latestCheckpoint, latestOf, pendingBatchesQuery, treeEdge, treeNodeWrites, type Queryable, type StoredCheckpoint, type TreeWrite,
 } from "./audit-tree-store";
 import { appendToWitness, lastWitnessed } from "./audit-witness";
+import { checkWrittenBatches, writtenBatches } from "./written-batches";
 import { appendLeaves, foldSubtrees, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./signed-note";
 
@@ -52,6 +53,8 @@ function withinBudget(batches: PendingBatchRow[]): PendingBatchRow[] {
 
 interface Round {
   integrated: number;
+  /** The batches integrated. */
+  batchIds?: string[];
   note?: string;
   /** Whether batches were pending beyond this round's budget when it read them. */
   more: boolean;
@@ -79,6 +82,7 @@ async function currentTree(db: Queryable, deps: IntegratorDeps, checkpoint: Stor
 
 interface Appended extends Tree {
   events: number;
+  batchIds: string[];
   /** What stores the appended leaves and nodes and ends the batches' pending. */
   writes: TreeWrite[];
 }
@@ -102,9 +106,12 @@ function appendBatches(mysql: boolean, deps: IntegratorDeps, tree: Tree, batches
     integrated.push({ batchId: batch.batch_id, firstLeaf: tree.size + leaves.length });
     for (const event of events) leaves.push(event.leaf);
   }
-  if (leaves.length === 0) return { ...tree, events: 0, writes: [] };
+  if (leaves.length === 0) return { ...tree, events: 0, batchIds: [], writes: [] };
   const grown = appendLeaves(tree.size, tree.edge, leaves);
-  return { size: grown.size, edge: grown.edge, events: leaves.length, writes: [...treeNodeWrites(mysql, grown.completed), batchLeavesWrite(mysql, integrated)] };
+  return {
+    size: grown.size, edge: grown.edge, events: leaves.length, batchIds: integrated.map((batch) => batch.batchId),
+    writes: [...treeNodeWrites(mysql, grown.completed), batchLeavesWrite(mysql, integrated)],
+  };
 }
 
 /** The writes in one round trip, each checked. */
@@ -136,7 +143,7 @@ async function integrateRound(tx: BatchedTransaction, deps: IntegratorDeps): Pro
     params: [grown.size, rootHash.toString("hex"), note, deps.clock().toISOString()],
   }]);
   lastEdges.set(deps.dataSource, { size: grown.size, edge: grown.edge, root: rootHash });
-  return { integrated: grown.events, note, more };
+  return { integrated: grown.events, batchIds: grown.batchIds, note, more };
 }
 
 /**
@@ -150,8 +157,9 @@ export async function integrateAuditLog(deps: IntegratorDeps, lockWaitSeconds = 
   const outcome = await withDatabaseLock(deps.dataSource, "audit_integrate", lockWaitSeconds, async () => {
     let total = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { integrated, note, more } = await inBatchedTransaction(deps.dataSource, (tx) => integrateRound(tx, deps));
+      const { integrated, batchIds, note, more } = await inBatchedTransaction(deps.dataSource, (tx) => integrateRound(tx, deps));
       total += integrated;
+      if (batchIds) writtenBatches(deps.dataSource).integrated(batchIds);
       if (note && deps.witnessFile) appendToWitness(deps.witnessFile, note);
       if (integrated === 0 || !more) break;
     }
@@ -204,6 +212,7 @@ export function startAuditIntegrator(deps: IntegratorDeps, intervalMs: number): 
     busy = true;
     current = integrateOnTurn(deps, turn)
       .catch((error: unknown) => deps.logger.warn({ err: error }, "audit integration failed; it is retried on the next run"))
+      .then(() => checkWrittenBatches(deps.dataSource, deps.logger))
       .finally(() => {
         busy = false;
       });

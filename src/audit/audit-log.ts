@@ -10,6 +10,7 @@ import type { ActorType, AuditEvent } from "./audit-event.entity";
 import type { PublicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
+import { writtenBatches } from "./written-batches";
 
 export type AuditInput = Omit<AuditEvent, "seq" | "id" | "at" | "batchId" | "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail"> &
   Partial<Pick<AuditEvent, "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail">>;
@@ -107,24 +108,33 @@ function prepare(input: AuditInput, at: string): PreparedEvent {
 type Executor = Pick<EntityManager, "query">;
 
 /** The two statements of a write: the events, each naming its batch, and the batch with the signature over them. */
-function signedStatements(key: AuditKey, events: PreparedEvent[], at: string): Statement[] {
+function signedStatements(key: AuditKey, events: PreparedEvent[], at: string): { batchId: string; statements: Statement[] } {
   const batch = signBatch(key, events, at);
-  const batchId = batch[0] || null;
+  const batchId = batch[0] as string;
   const params: unknown[] = [];
-  for (const event of events) params.push(...event.values, batchId);
-  return [{ sql: insertSql(events.length), params }, { sql: BATCH_INSERT, params: batch }];
+  for (const event of events) params.push(...event.values, batchId || null);
+  return { batchId, statements: [{ sql: insertSql(events.length), params }, { sql: BATCH_INSERT, params: batch }] };
+}
+
+async function runStatements(executor: Executor, statements: Statement[]): Promise<void> {
+  for (const statement of statements) await executor.query(statement.sql, statement.params);
 }
 
 /** The events and the signature over them, in the caller's transaction: both commit, or neither. */
 async function writeSigned(executor: Executor, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
-  for (const statement of signedStatements(key, events, at)) await executor.query(statement.sql, statement.params);
+  await runStatements(executor, signedStatements(key, events, at).statements);
 }
 
-/** A batch in a transaction of its own: one round trip on MySQL's direct pool, TypeORM's transaction elsewhere. */
-function writeBatch(dataSource: DataSource, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
+/**
+ * A batch in a transaction of its own (one round trip on MySQL's direct pool, TypeORM's transaction
+ * elsewhere), remembered once committed until this process sees it integrated.
+ */
+async function writeBatch(dataSource: DataSource, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
+  const { batchId, statements } = signedStatements(key, events, at);
   const pool = directPool(dataSource);
-  if (pool) return pool.transaction(signedStatements(key, events, at));
-  return inTransaction(dataSource, (manager) => writeSigned(manager, key, events, at));
+  if (pool) await pool.transaction(statements);
+  else await inTransaction(dataSource, (manager) => runStatements(manager, statements));
+  if (batchId) writtenBatches(dataSource).remember(batchId, events[0]!.id);
 }
 
 const unavailable = (cause: unknown) =>

@@ -283,6 +283,12 @@ function entryLines(entries: string): Map<string, number> {
   return lines;
 }
 
+/** Whether each of `batchIds` that exists is integrated (true) or pending (false); a batch absent from the map does not exist. */
+export async function batchesIntegrated(db: Queryable, batchIds: string[]): Promise<Map<string, boolean>> {
+  const rows = await rowsWhereIn<{ batch_id: string; first_leaf: number | string | null }>(db, "SELECT batch_id, first_leaf FROM audit_batches WHERE batch_id IN", batchIds);
+  return new Map(rows.map((row) => [row.batch_id, row.first_leaf !== null]));
+}
+
 /** The leaf index of each integrated event among `eventIds`. */
 export async function leafIndexes(db: Queryable, eventIds: string[]): Promise<Map<string, number>> {
   return leafIndexesInBatches(db, await rowsWhereIn<EventBatch>(db, "SELECT id, batch_id FROM audit_events WHERE id IN", eventIds));

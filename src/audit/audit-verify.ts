@@ -9,6 +9,7 @@ import {
 } from "./audit-tree-store";
 import { appendLeaves, EMPTY_ROOT, foldSubtrees, type Hash } from "./merkle";
 import { latestVerifiedMark, recordVerifiedMark } from "./verified-mark";
+import { writtenBatches } from "./written-batches";
 
 /** What went wrong, at the first problem found. */
 export type VerifyProblem = "changed" | "deleted" | "inserted" | "signature" | "inconsistent";
@@ -226,5 +227,8 @@ export async function verifyAuditLog(dataSource: DataSource, key: AuditKey, opti
     }
   });
   if (outcome.mark) await recordVerifiedMark(dataSource.manager, key, outcome.mark, (options.now ?? (() => new Date()))().toISOString());
+  // What the database no longer shows, the process that wrote it remembers.
+  const [vanished] = writtenBatches(dataSource).vanished();
+  if (outcome.result.ok && vanished) return { ok: false, checked: 0, treeSize: outcome.result.treeSize, problem: "deleted", firstBadEventId: vanished.firstEventId };
   return outcome.result;
 }
