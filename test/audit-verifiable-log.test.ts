@@ -252,15 +252,22 @@ describe("a rogue database administrator", () => {
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature", firstBadEventId: rows[0]!.id });
   });
 
-  it("when a request's event is deleted with its whole write batch before integration, then the process that wrote it finds the batch gone: it logs it, and its verify says deleted", async () => {
+  const requestsToDelete = {
+    "a refused sign-in (written in a transaction of its own)": (gw: TestGateway) =>
+      gw.http.post("/v1/auth/login").send({ username: "admin", password: "wrong-password-2" }).expect(401),
+    "a dealer's registration (written in the registration's transaction)": async (gw: TestGateway) =>
+      gw.http.post("/v1/admin/dealers").set({ Authorization: `Bearer ${await gw.adminToken()}` }).send({ name: "Maison Éphémère", country: "FR" }).expect(201),
+  };
+
+  it.each(Object.entries(requestsToDelete))("when the event of %s is deleted with its whole write batch before integration, then the process that wrote it finds the batch gone: it logs it, and its verify says deleted", async (_, request) => {
     const logs = captureLogs("warn");
     const database = await createTestDatabase();
     const gw = await busyGateway({ database, logger: logs.logger });
     let doomed: { id: string; batch_id: string } | undefined;
     // Integration waits its turn while the DBA works, as if the DBA were quicker than the next round.
     await withDatabaseLock(gw.dataSource, "audit_integrate", 10, async () => {
-      const refused = await gw.http.post("/v1/auth/login").send({ username: "admin", password: "wrong-password-2" }).expect(401);
-      [doomed] = await eventsWhere<{ id: string; batch_id: string }>(gw, "request_id = ?", [refused.headers["x-request-id"]]);
+      const response = await request(gw);
+      [doomed] = await eventsWhere<{ id: string; batch_id: string }>(gw, "request_id = ?", [response.headers["x-request-id"]]);
       await asDba(gw, "DELETE FROM audit_events WHERE batch_id = ?", [doomed!.batch_id]);
       await gw.dataSource.query("DELETE FROM audit_batches WHERE batch_id = ?", [doomed!.batch_id]);
     });

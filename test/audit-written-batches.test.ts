@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { Queryable } from "../src/audit/audit-tree-store";
-import { WrittenBatches } from "../src/audit/written-batches";
+import { createAuditLog, type AuditInput } from "../src/audit/audit-log";
+import { generateAuditKey } from "../src/audit/audit-key";
+import { WrittenBatches, writtenBatches } from "../src/audit/written-batches";
+import { inTransaction } from "../src/db/transaction";
 import { useMigratedDatabase } from "./support/migrated-database";
 
 /**
@@ -108,5 +111,46 @@ describe("the write batches a process remembers until it sees them integrated", 
     expect(await batches.check(database)).toEqual({ vanished: [], unchecked: 1 });
     batches.integrated([first]);
     expect(database.statements).toBe(0);
+  });
+});
+
+describe("the write batches of events written in a caller's transaction", () => {
+  const event = (action: string): AuditInput => ({ actorType: "system", actorId: "test", action, decision: "allow", status: 200, requestId: "req-tx", ip: "127.0.0.1" });
+  const log = () => createAuditLog(db.dataSource, () => new Date(), generateAuditKey());
+  const rolledBack = new Error("the change failed");
+
+  /** Deletes every pending batch, as a DBA would, and returns what the checks of this process then report. */
+  async function deletePendingAndCheck(): Promise<unknown[]> {
+    for (const op of ["update", "delete"]) await db.dataSource.query(`DROP TRIGGER IF EXISTS audit_batches_no_${op}`);
+    await db.dataSource.query("DELETE FROM audit_batches WHERE first_leaf IS NULL");
+    const reported: unknown[] = [];
+    for (let i = 0; i < 3; i++) reported.push(...(await writtenBatches(db.dataSource).check(db.dataSource)).vanished);
+    return reported;
+  }
+
+  it("when the transaction commits, then its batch is remembered, and found gone once deleted", async () => {
+    await inTransaction(db.dataSource, (manager) => log().record(event("test.committed"), manager));
+    const [written] = await db.dataSource.query("SELECT id, batch_id FROM audit_events WHERE action = 'test.committed'");
+    expect(await deletePendingAndCheck()).toEqual([{ batchId: written.batch_id, firstEventId: written.id }]);
+  });
+
+  it("when the transaction rolls back, then its batch is forgotten, even when the connection's next transaction commits: no false alarm", async () => {
+    await expect(inTransaction(db.dataSource, async (manager) => {
+      await log().record(event("test.rolled_back"), manager);
+      throw rolledBack;
+    })).rejects.toBe(rolledBack);
+    expect(await db.dataSource.query("SELECT id FROM audit_events WHERE action = 'test.rolled_back'")).toEqual([]);
+    await inTransaction(db.dataSource, (manager) => log().record(event("test.after_rollback"), manager));
+    const [written] = await db.dataSource.query("SELECT id, batch_id FROM audit_events WHERE action = 'test.after_rollback'");
+    expect(await deletePendingAndCheck()).toEqual([{ batchId: written.batch_id, firstEventId: written.id }]);
+  });
+
+  it("when a savepoint is released and the transaction around it then rolls back, then the batch is forgotten: the release is no commit", async () => {
+    await expect(inTransaction(db.dataSource, async (manager) => {
+      await manager.transaction((inner) => log().record(event("test.in_savepoint"), inner));
+      throw rolledBack;
+    })).rejects.toBe(rolledBack);
+    expect(await db.dataSource.query("SELECT id FROM audit_events WHERE action = 'test.in_savepoint'")).toEqual([]);
+    expect(await deletePendingAndCheck()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import { isMysql } from "../db/dialect";
 import { directPool, type Statement } from "../db/direct-pool";
 import { timeOrderedUuid } from "../db/time-ordered-uuid";
@@ -10,7 +10,7 @@ import type { ActorType, AuditEvent } from "./audit-event.entity";
 import type { PublicAuditEvent } from "./audit-event-rows";
 import type { AuditKey } from "./audit-key";
 import { eventLeafHash } from "./audit-leaf";
-import { writtenBatches } from "./written-batches";
+import { rememberOnCommit, writtenBatches } from "./written-batches";
 
 export type AuditInput = Omit<AuditEvent, "seq" | "id" | "at" | "batchId" | "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail"> &
   Partial<Pick<AuditEvent, "dealerId" | "customerId" | "purpose" | "reason" | "consentId" | "grantId" | "fields" | "detail">>;
@@ -105,7 +105,7 @@ function prepare(input: AuditInput, at: string): PreparedEvent {
   return { id, leaf: eventLeafHash(asWritten(input, id, at)), values };
 }
 
-type Executor = Pick<EntityManager, "query">;
+type Executor = Pick<EntityManager | QueryRunner, "query">;
 
 /** The two statements of a write: the events, each naming its batch, and the batch with the signature over them. */
 function signedStatements(key: AuditKey, events: PreparedEvent[], at: string): { batchId: string; statements: Statement[] } {
@@ -120,9 +120,11 @@ async function runStatements(executor: Executor, statements: Statement[]): Promi
   for (const statement of statements) await executor.query(statement.sql, statement.params);
 }
 
-/** The events and the signature over them, in the caller's transaction: both commit, or neither. */
-async function writeSigned(executor: Executor, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
-  await runStatements(executor, signedStatements(key, events, at).statements);
+/** The events and the signature over them, in the caller's transaction: both commit, or neither, and the batch is remembered if they do. */
+async function writeSigned(transaction: QueryRunner, key: AuditKey, events: PreparedEvent[], at: string): Promise<void> {
+  const { batchId, statements } = signedStatements(key, events, at);
+  await runStatements(transaction, statements);
+  if (batchId) rememberOnCommit(transaction, batchId, events[0]!.id);
 }
 
 /**
@@ -213,7 +215,7 @@ export function createAuditLog(dataSource: DataSource, clock: () => Date, key: A
       // Inside a transaction the event must commit or roll back with the change it describes.
       if (batched && !manager?.queryRunner) return batched(event);
       try {
-        if (manager?.queryRunner) await writeSigned(manager, key, [event], at);
+        if (manager?.queryRunner) await writeSigned(manager.queryRunner, key, [event], at);
         else await writeBatch(dataSource, key, [event], at);
       } catch (cause) {
         throw unavailable(cause);

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
-import type { DataSource } from "typeorm";
+import { EventSubscriber, type DataSource, type EntitySubscriberInterface, type QueryRunner } from "typeorm";
+import type { TransactionCommitEvent } from "typeorm/subscriber/event/TransactionCommitEvent";
+import type { TransactionRollbackEvent } from "typeorm/subscriber/event/TransactionRollbackEvent";
 import { batchesIntegrated, type Queryable } from "./audit-tree-store";
 
 /**
@@ -91,6 +93,38 @@ export function writtenBatches(dataSource: DataSource): WrittenBatches {
   }
   return batches;
 }
+
+/** Batches written in a caller's transaction: remembered only once that transaction has committed. */
+const awaitingCommit = new WeakMap<QueryRunner, { batchId: string; firstEventId: string }[]>();
+
+/** Remembers a batch written in the transaction of `queryRunner` once, and if, that transaction commits. */
+export function rememberOnCommit(queryRunner: QueryRunner, batchId: string, firstEventId: string): void {
+  const batches = awaitingCommit.get(queryRunner) ?? [];
+  batches.push({ batchId, firstEventId });
+  awaitingCommit.set(queryRunner, batches);
+}
+
+/**
+ * TypeORM announces the release of a savepoint as a commit too: only the outermost commit, after which
+ * no transaction is active, makes the batches durable. Any rollback, of a savepoint or of the whole,
+ * forgets every batch waiting on that transaction: one left unchecked is better than a false alarm.
+ */
+export class RememberBatchesOnCommit implements EntitySubscriberInterface {
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    if (event.queryRunner.isTransactionActive) return;
+    const batches = awaitingCommit.get(event.queryRunner);
+    if (!batches) return;
+    awaitingCommit.delete(event.queryRunner);
+    const written = writtenBatches(event.dataSource);
+    for (const batch of batches) written.remember(batch.batchId, batch.firstEventId);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    awaitingCommit.delete(event.queryRunner);
+  }
+}
+// What the @EventSubscriber() decorator does: TypeORM instantiates only registered subscriber classes.
+EventSubscriber()(RememberBatchesOnCommit);
 
 /** One check of this process's written batches, on the integrator's timer: a batch found gone is logged as an error. */
 export async function checkWrittenBatches(dataSource: DataSource, logger: Logger): Promise<void> {

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from "typeorm";
 import { AdminUserEntity } from "../admin-users/admin-user.entity";
 import { AuditEventEntity } from "../audit/audit-event.entity";
+import { RememberBatchesOnCommit } from "../audit/written-batches";
 import { ConsentEntity, ConsentHistoryEntity, ConsentPurposeEntity } from "../consents/consent.entity";
 import { DealerEventAckEntity, DealerEventEntity } from "../consents/dealer-event.entity";
 import { CustomerEntity, MysqlCustomerEntity } from "../customers/customer.entity";
@@ -41,7 +42,9 @@ const quietLogger: TypeOrmLogger = { logQuery() {}, logQueryError() {}, logQuery
 
 /** `mysql://user:pass@host:port/db` for MySQL or MariaDB, `sqlite:<path>` for an embedded file. */
 export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, poolSize = 10, timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsTableName: "schema_migrations", logging: false } as const;
+  const common = {
+    entities: ENTITIES, migrations: MIGRATIONS, subscribers: [RememberBatchesOnCommit] as Function[], synchronize: false, migrationsTableName: "schema_migrations", logging: false,
+  } as const;
   if (/^(mysql|mariadb):\/\//.test(databaseUrl)) {
     return {
       ...common,
@@ -56,7 +59,7 @@ export function dataSourceOptions(databaseUrl: string = DEFAULT_DATABASE_URL, po
       enableQueryTimeout: true,
       maxQueryExecutionTime: timeouts.queryMs,
       logger: quietLogger,
-      subscribers: [DropConnectionsToNodesOutOfCluster],
+      subscribers: [...common.subscribers, DropConnectionsToNodesOutOfCluster],
       extra: { enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
     };
   }
