@@ -202,7 +202,14 @@ export interface AuditIntegrator {
   stop(): Promise<void>;
 }
 
-/** Integrates on a timer (at least once a second while events arrive); the timer does not keep the process alive. */
+/** How long a stopping process waits for another's integration round before leaving its batches to the next one. */
+const FINAL_LOCK_WAIT_SECONDS = 5;
+
+/**
+ * Integrates on a timer (at least once a second while events arrive); the timer does not keep the
+ * process alive. Stopping integrates once more: a batch this process wrote and left pending would no
+ * longer be watched by anyone (see written-batches), so it is put into the tree before the process goes.
+ */
 export function startAuditIntegrator(deps: IntegratorDeps, intervalMs: number): AuditIntegrator {
   let current: Promise<unknown> = Promise.resolve();
   let busy = false;
@@ -223,6 +230,9 @@ export function startAuditIntegrator(deps: IntegratorDeps, intervalMs: number): 
     async stop() {
       clearInterval(timer);
       await current;
+      if (!deps.dataSource.isInitialized) return;
+      await integrateAuditLog(deps, FINAL_LOCK_WAIT_SECONDS).catch((error: unknown) =>
+        deps.logger.warn({ err: error }, "the last audit integration before stopping failed; this process's pending batches are left to another's integrator"));
     },
   };
 }
