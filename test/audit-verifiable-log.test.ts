@@ -417,14 +417,18 @@ describe("a rogue database administrator", () => {
 
   it("when an event and its pending batch's entries are both rewritten before integration, then the signature no longer matches: the integrator leaves the batch out and verify says signature", async () => {
     const gw = await busyGateway();
-    await writeEvent(gw, { action: "test.to_rewrite" });
-    const [event] = await eventsWhere<{ id: string }>(gw, "action = 'test.to_rewrite'");
-    await asDba(gw, "UPDATE audit_events SET decision = 'deny' WHERE id = ?", [event!.id]);
-    const [row] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [event!.id]) as AuditEventRow[];
-    const [pending]: { batch_id: string; entries: string }[] = await gw.dataSource.query("SELECT batch_id, entries FROM audit_batches WHERE entries LIKE ?", [`%${event!.id}%`]);
-    const entries = pending!.entries.replace(new RegExp(`${event!.id} [0-9a-f]{64}`), `${event!.id} ${eventLeafHash(publicAuditEvent(row!)).toString("hex")}`);
-    expect(entries).not.toBe(pending!.entries);
-    await asDba(gw, "UPDATE audit_batches SET entries = ? WHERE batch_id = ?", [entries, pending!.batch_id]);
+    let event: { id: string } | undefined;
+    // Integration waits its turn while the DBA works: on a slow database the timer would otherwise take the batch first.
+    await withDatabaseLock(gw.dataSource, "audit_integrate", 10, async () => {
+      await writeEvent(gw, { action: "test.to_rewrite" });
+      [event] = await eventsWhere<{ id: string }>(gw, "action = 'test.to_rewrite'");
+      await asDba(gw, "UPDATE audit_events SET decision = 'deny' WHERE id = ?", [event!.id]);
+      const [row] = await gw.dataSource.query(`SELECT ${AUDIT_EVENT_SELECT} FROM audit_events WHERE id = ?`, [event!.id]) as AuditEventRow[];
+      const [pending]: { batch_id: string; entries: string }[] = await gw.dataSource.query("SELECT batch_id, entries FROM audit_batches WHERE entries LIKE ?", [`%${event!.id}%`]);
+      const entries = pending!.entries.replace(new RegExp(`${event!.id} [0-9a-f]{64}`), `${event!.id} ${eventLeafHash(publicAuditEvent(row!)).toString("hex")}`);
+      expect(entries).not.toBe(pending!.entries);
+      await asDba(gw, "UPDATE audit_batches SET entries = ? WHERE batch_id = ?", [entries, pending!.batch_id]);
+    });
     await integrate(gw);
     expect(await leafOf(gw, event!.id)).toBeUndefined();
     expect(await verify(gw)).toMatchObject({ ok: false, problem: "signature" });
